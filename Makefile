@@ -1,0 +1,139 @@
+# The exokernel: one Makefile for the kernel, the library OS, the programs,
+# the boot image and the tests.  `make run` boots; `make test` tests.
+# Everything is built under build/; listings (.asm) sit beside the binaries.
+
+CC := gcc
+LD := ld
+OBJCOPY := objcopy
+OBJDUMP := objdump
+B := build
+
+WARN := -Wall -Wextra -Werror
+COMMON := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -fno-builtin -Iinclude -I$(B)/include
+KCFLAGS := $(COMMON) -mcmodel=kernel -fno-pic -mno-red-zone -mgeneral-regs-only \
+	-I$(B)/kern
+UCFLAGS := $(COMMON) -fno-pie -mno-red-zone -Ilibos
+HOSTCFLAGS := -std=gnu11 -O1 -g $(WARN) -Iinclude -I$(B)/include \
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+
+KERN_SRC := $(wildcard kern/*.c kern/arch/x86_64/*.c) lib/fmt.c lib/string.c \
+	lib/elf.c lib/bootimg.c
+KERN_ASM := kern/arch/x86_64/boot.S kern/arch/x86_64/entry.S
+KERN_OBJ := $(patsubst %,$(B)/k/%.o,$(KERN_SRC) $(KERN_ASM))
+
+LIBOS_SRC := $(wildcard libos/*.c) lib/fmt.c lib/string.c lib/elf.c lib/bootimg.c
+LIBOS_ASM := $(wildcard libos/*.S)
+LIBOS_OBJ := $(patsubst %,$(B)/u/%.o,$(LIBOS_SRC) $(LIBOS_ASM))
+
+# Programs: user/NAME.c and tests/guest/NAME.c, one executable each.
+PROGS := $(patsubst user/%.c,%,$(wildcard user/*.c)) \
+	$(patsubst tests/guest/%.c,%,$(wildcard tests/guest/*.c))
+PROG_BIN := $(addprefix $(B)/bin/,$(PROGS))
+
+HOST_TESTS := $(patsubst tests/host/%.c,$(B)/host/%,$(wildcard tests/host/test_*.c))
+
+GEN := $(B)/include/exo/syscall.h $(B)/kern/syscall_table.h
+
+all: $(B)/kernel.bin $(B)/bootimg $(B)/kernel.asm
+
+.PHONY: all run test test-host test-guest gdb bench deps clean format
+
+deps:
+	@tools/deps.sh
+
+$(B)/include/exo/syscall.h: include/exo/syscalls.tbl tools/gensyscalls.awk
+	@mkdir -p $(@D)
+	awk -v mode=user -f tools/gensyscalls.awk $< > $@.tmp && mv $@.tmp $@
+
+$(B)/kern/syscall_table.h: include/exo/syscalls.tbl tools/gensyscalls.awk
+	@mkdir -p $(@D)
+	awk -v mode=kernel -f tools/gensyscalls.awk $< > $@.tmp && mv $@.tmp $@
+
+$(B)/k/%.c.o: %.c $(GEN)
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -MMD -c $< -o $@
+
+$(B)/k/%.S.o: %.S $(GEN)
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -MMD -c $< -o $@
+
+$(B)/kernel.elf: $(KERN_OBJ) kern/arch/x86_64/kernel.ld
+	$(LD) -n -nostdlib --no-warn-rwx-segments -z noexecstack -z max-page-size=4096 -T kern/arch/x86_64/kernel.ld \
+		-o $@ $(KERN_OBJ)
+
+$(B)/kernel.bin: $(B)/kernel.elf
+	$(OBJCOPY) -O binary $< $@
+
+$(B)/kernel.asm: $(B)/kernel.elf
+	$(OBJDUMP) -d -S $< > $@
+
+$(B)/u/%.c.o: %.c $(GEN)
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -MMD -c $< -o $@
+
+$(B)/u/%.S.o: %.S $(GEN)
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -MMD -c $< -o $@
+
+$(B)/libos.a: $(LIBOS_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/bin/%: $(B)/u/user/%.c.o $(B)/libos.a
+	@mkdir -p $(@D)
+	$(LD) -static -nostdlib -z noexecstack -z max-page-size=4096 -z separate-code \
+		-o $@ $(B)/u/libos/crt0.S.o $< $(B)/libos.a
+	$(OBJDUMP) -d $@ > $@.asm
+
+$(B)/bin/%: $(B)/u/tests/guest/%.c.o $(B)/libos.a
+	@mkdir -p $(@D)
+	$(LD) -static -nostdlib -z noexecstack -z max-page-size=4096 -z separate-code \
+		-o $@ $(B)/u/libos/crt0.S.o $< $(B)/libos.a
+
+$(B)/tools/mkbootimg: tools/mkbootimg.c lib/bootimg.c include/exo/abi.h
+	@mkdir -p $(@D)
+	$(CC) $(HOSTCFLAGS) -o $@ tools/mkbootimg.c lib/bootimg.c
+
+$(B)/bootimg: $(B)/tools/mkbootimg $(PROG_BIN)
+	$(B)/tools/mkbootimg $@ $(PROG_BIN)
+
+# Host unit tests: pure logic, with AddressSanitizer and UBSan.
+# Each includes the .c files it tests.
+$(B)/host/test_%: tests/host/test_%.c $(GEN)
+	@mkdir -p $(@D)
+	$(CC) $(HOSTCFLAGS) -MMD -o $@ $<
+
+# The targets people type check for missing packages first (tools/deps.sh).
+run: deps
+	@$(MAKE) --no-print-directory all
+	tools/qemu.sh run $(if $(CMD),--cmd "$(CMD)")
+
+gdb:
+	@tools/deps.sh gdb
+	@$(MAKE) --no-print-directory all
+	tools/qemu.sh gdb
+
+test: deps
+	@$(MAKE) --no-print-directory all $(HOST_TESTS)
+	@tools/test.sh $(HOST_TESTS)
+
+test-host: deps
+	@$(MAKE) --no-print-directory $(HOST_TESTS)
+	@tools/test.sh --host-only $(HOST_TESTS)
+
+test-guest: deps
+	@$(MAKE) --no-print-directory all
+	@tools/test.sh --guest-only
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	tools/qemu.sh bench
+
+format:
+	clang-format -i $(KERN_SRC) $(LIBOS_SRC) $(wildcard kern/*.h libos/*.h lib/*.h include/exo/*.h user/*.c tests/*/*.c tools/*.c)
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

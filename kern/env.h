@@ -1,0 +1,57 @@
+/*
+ * Environments: an address space, a capability space, a saved context and
+ * the slices that run it.  The kernel keeps no other per-process state:
+ * everything else is the library OS's.
+ */
+#ifndef KERN_ENV_H
+#define KERN_ENV_H
+
+#include <stdint.h>
+
+#include <exo/abi.h>
+
+#include "arch.h"
+#include "cap.h"
+
+#define NENV 1024
+#define ENVX_BITS 12
+#define ENVX(id) ((uint32_t)(id) & (NENV - 1))
+
+struct env {
+	struct trapframe tf; /* saved user context while not running */
+	struct fpstate fp;
+	uint64_t fsbase, gsbase;
+
+	exo_envid_t id;
+	exo_envid_t parent;
+	uint32_t state;   /* enum exo_envstate */
+	uint32_t refs;    /* capabilities naming it or its address space */
+	int dying;        /* in env_destroy: keep the record */
+	uint64_t root;    /* top page table, physical */
+	uint64_t self_pa; /* its struct exo_self page */
+	struct exo_self *self;
+	struct cspace cs;
+	struct env *run_next, *run_prev; /* run queue, while runnable */
+	struct env *free_next;
+
+	/* Why it died, for env_info. */
+	uint32_t cause, trapno;
+	int64_t status;
+	uint64_t fault_rip, fault_addr, fault_err;
+};
+
+extern struct env envs[NENV];
+extern struct env *curenv;
+extern struct trapframe *cur_tf; /* the frame of the current kernel entry */
+
+void env_init(void);
+int env_create(struct env *parent, struct env **out);
+int env_lookup(exo_envid_t id, struct env **out);
+void env_start(struct env *e, uint64_t rip, uint64_t rsp, uint64_t arg);
+void env_destroy(struct env *e, uint32_t cause, int64_t status);
+void env_run(struct env *e) __attribute__((noreturn));
+void env_get(struct env *e);
+void env_put(struct env *e);
+int env_map_kernel_page(struct env *e, uint64_t va, uint64_t pa, uint64_t perm);
+
+#endif

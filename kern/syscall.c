@@ -1,0 +1,321 @@
+/*
+ * System-call handlers.  Each checks every argument, capability and right
+ * before it changes anything; the errors each returns are listed with the
+ * call in include/exo/syscalls.tbl, which also generates the dispatch table
+ * included below.  The null call never gets here: entry.S answers it.
+ */
+#include <exo/syscall.h>
+
+#include "cap.h"
+#include "env.h"
+#include "kern.h"
+#include "pmem.h"
+#include "sched.h"
+#include "syscall_table.h"
+#include "vm.h"
+
+#define LINUX_ENOSYS 38
+
+/* The environment named by an environment or address-space capability. */
+static struct env *
+cap_env(const struct cap *c)
+{
+	struct env *e = &envs[ENVX(c->name)];
+
+	assert(e->id == (exo_envid_t)c->name && e->state != EXO_ENV_FREE);
+	return e;
+}
+
+/* Looks up a capability for a live environment. */
+static int
+lookup_env(exo_slot_t slot, int type, uint32_t rights, struct env **out)
+{
+	struct cap *c;
+	int r = cap_lookup(&curenv->cs, slot, type, rights, &c);
+
+	if (r < 0)
+		return r;
+	*out = cap_env(c);
+	return (*out)->state == EXO_ENV_DEAD ? EXO_EDEAD : 0;
+}
+
+int64_t
+sys_null(void)
+{
+	return 0;
+}
+
+int64_t
+sys_cons_write(exo_slot_t cons, const void *buf, uint64_t len)
+{
+	struct cap *c;
+	int r;
+
+	if ((r = cap_lookup(&curenv->cs, cons, EXO_CAP_CONSOLE, EXO_R_WRITE, &c)) < 0)
+		return r;
+	if ((r = vm_user_ok((uint64_t)buf, len, 0)) < 0)
+		return r;
+	for (uint64_t i = 0; i < len; i++)
+		cons_putc(((const char *)buf)[i]);
+	return (int64_t)len;
+}
+
+int64_t
+sys_cons_read(exo_slot_t cons, void *buf, uint64_t len)
+{
+	struct cap *c;
+	int r, ch;
+	uint64_t n = 0;
+
+	if ((r = cap_lookup(&curenv->cs, cons, EXO_CAP_CONSOLE, EXO_R_READ, &c)) < 0)
+		return r;
+	if ((r = vm_user_ok((uint64_t)buf, len, 1)) < 0)
+		return r;
+	while (n < len && (ch = cons_getc()) >= 0)
+		((char *)buf)[n++] = (char)ch;
+	return (int64_t)n;
+}
+
+int64_t
+sys_cap_copy(exo_slot_t src, exo_slot_t env, exo_slot_t dst, uint64_t rights)
+{
+	struct cap *s, *d;
+	struct env *target;
+	int r;
+
+	if ((r = cap_lookup(&curenv->cs, src, EXO_CAP_NONE, 0, &s)) < 0)
+		return r;
+	if ((r = lookup_env(env, EXO_CAP_ENV, EXO_R_CTRL, &target)) < 0)
+		return r;
+	if (rights & ~(uint64_t)s->rights)
+		return EXO_EINVAL;
+	if (target != curenv && !(s->rights & EXO_R_GRANT))
+		return EXO_EPERM;
+	if ((r = cap_empty_slot(&target->cs, dst, &d)) < 0)
+		return r;
+	cap_fill(d, s, s->type, (uint32_t)rights, s->name);
+	return 0;
+}
+
+int64_t
+sys_cap_revoke(exo_slot_t slot)
+{
+	struct cap *c;
+	int r;
+
+	if ((r = cap_lookup(&curenv->cs, slot, EXO_CAP_NONE, 0, &c)) < 0)
+		return r;
+	return cap_revoke(c);
+}
+
+int64_t
+sys_cap_delete(exo_slot_t slot)
+{
+	struct cap *c;
+	int r;
+
+	if ((r = cap_lookup(&curenv->cs, slot, EXO_CAP_NONE, 0, &c)) < 0)
+		return r;
+	cap_delete(c);
+	return 0;
+}
+
+int64_t
+sys_cap_info(exo_slot_t slot, struct exo_capinfo *out)
+{
+	struct cap *c;
+	int r;
+
+	if ((r = vm_user_ok((uint64_t)out, sizeof(*out), 1)) < 0)
+		return r;
+	if ((r = cap_lookup(&curenv->cs, slot, EXO_CAP_NONE, 0, &c)) < 0)
+		return r;
+	out->type = c->type;
+	out->rights = c->rights;
+	out->name = c->name;
+	return 0;
+}
+
+int64_t
+sys_page_alloc(exo_slot_t dst, uint64_t ppn)
+{
+	struct cap *d;
+	int r;
+
+	if ((r = cap_empty_slot(&curenv->cs, dst, &d)) < 0)
+		return r;
+	int64_t got = pmem_alloc_user(ppn);
+	if (got < 0)
+		return got;
+	cap_fill(d, NULL, EXO_CAP_PAGE, EXO_R_ALL & ~EXO_R_CTRL, (uint64_t)got);
+	return got;
+}
+
+int64_t
+sys_pt_batch(exo_slot_t vspace, const struct exo_ptop *ops, uint64_t nops)
+{
+	struct env *target;
+	int r;
+
+	if ((r = lookup_env(vspace, EXO_CAP_VSPACE, EXO_R_WRITE, &target)) < 0)
+		return r;
+	if (nops == 0 || nops > EXO_PT_MAXOPS)
+		return EXO_EINVAL;
+	if ((r = vm_user_ok((uint64_t)ops, nops * sizeof(*ops), 0)) < 0)
+		return r;
+	return vm_batch(target, ops, nops);
+}
+
+int64_t
+sys_env_create(exo_slot_t envdst, exo_slot_t vsdst)
+{
+	struct cap *ce, *cv;
+	struct env *e;
+	int r;
+
+	if (envdst == vsdst)
+		return EXO_EBUSY;
+	if ((r = cap_empty_slot(&curenv->cs, envdst, &ce)) < 0 ||
+	    (r = cap_empty_slot(&curenv->cs, vsdst, &cv)) < 0)
+		return r;
+	if ((r = env_create(curenv, &e)) < 0)
+		return r;
+	cap_fill(ce, NULL, EXO_CAP_ENV, EXO_R_ALL, (uint64_t)e->id);
+	cap_fill(cv, NULL, EXO_CAP_VSPACE, EXO_R_ALL, (uint64_t)e->id);
+	return e->id;
+}
+
+int64_t
+sys_env_start(exo_slot_t env, uint64_t rip, uint64_t rsp, uint64_t arg)
+{
+	struct env *e;
+	int r;
+
+	if ((r = lookup_env(env, EXO_CAP_ENV, EXO_R_CTRL, &e)) < 0)
+		return r;
+	if (e->state != EXO_ENV_NEW)
+		return EXO_EBUSY;
+	if (rip >= EXO_ULIM || rsp > EXO_ULIM)
+		return EXO_ERANGE;
+	env_start(e, rip, rsp, arg);
+	return 0;
+}
+
+int64_t
+sys_env_destroy(exo_slot_t env)
+{
+	struct env *e;
+	int r;
+
+	if ((r = lookup_env(env, EXO_CAP_ENV, EXO_R_CTRL, &e)) < 0)
+		return r;
+	env_destroy(e, EXO_CAUSE_DESTROYED, 0);
+	if (curenv == NULL)
+		sched_run();
+	return 0;
+}
+
+int64_t
+sys_env_exit(int64_t status)
+{
+	env_destroy(curenv, EXO_CAUSE_EXIT, status);
+	sched_run();
+}
+
+int64_t
+sys_env_info(exo_slot_t env, struct exo_envinfo *out)
+{
+	struct cap *c;
+	int r;
+
+	if ((r = vm_user_ok((uint64_t)out, sizeof(*out), 1)) < 0)
+		return r;
+	if ((r = cap_lookup(&curenv->cs, env, EXO_CAP_ENV, 0, &c)) < 0)
+		return r;
+	struct env *e = cap_env(c);
+	*out = (struct exo_envinfo){
+		.id = e->id,
+		.state = e->state,
+		.cause = e->cause,
+		.trapno = e->trapno,
+		.status = e->status,
+		.fault_rip = e->fault_rip,
+		.fault_addr = e->fault_addr,
+		.fault_err = e->fault_err,
+	};
+	return 0;
+}
+
+int64_t
+sys_yield(exo_envid_t target)
+{
+	struct env *e;
+	int r;
+
+	if (target == EXO_ENV_ANY) {
+		e = curenv->run_next;
+	} else {
+		if ((r = env_lookup(target, &e)) < 0)
+			return r;
+		if (e->state == EXO_ENV_DEAD)
+			return EXO_EDEAD;
+		if (e->state == EXO_ENV_NEW)
+			return EXO_EAGAIN;
+	}
+	if (e == curenv)
+		return 0;
+	e->self->yields_in++;
+	cur_tf->rax = 0;
+	sched_leave();
+	env_run(e);
+}
+
+int64_t
+sys_slice_alloc(exo_slot_t dst, uint64_t index, exo_slot_t env)
+{
+	struct cap *d;
+	struct env *e;
+	int r;
+
+	if ((r = lookup_env(env, EXO_CAP_ENV, EXO_R_CTRL, &e)) < 0)
+		return r;
+	if ((r = cap_empty_slot(&curenv->cs, dst, &d)) < 0)
+		return r;
+	int64_t got = sched_slice_alloc(index, e);
+	if (got < 0)
+		return got;
+	cap_fill(d, NULL, EXO_CAP_SLICE, EXO_R_ALL, (uint64_t)got);
+	return got;
+}
+
+int64_t
+sys_machine_exit(exo_slot_t machine, uint64_t code)
+{
+	struct cap *c;
+	int r;
+
+	if ((r = cap_lookup(&curenv->cs, machine, EXO_CAP_MACHINE, EXO_R_CTRL, &c)) < 0)
+		return r;
+	if (code > 127)
+		return EXO_EINVAL;
+	arch_poweroff(code);
+}
+
+/* Called by entry.S for every call but the null one. */
+void
+syscall_trap(struct trapframe *tf)
+{
+	uint64_t n = tf->rax - EXO_SYSCALL_BASE;
+
+	cur_tf = tf;
+	if (tf->rax < EXO_SYSCALL_BASE) {
+		tf->rax = (uint64_t)-LINUX_ENOSYS;
+		return;
+	}
+	if (n >= SYSCALL_COUNT || syscall_table[n] == NULL) {
+		tf->rax = (uint64_t)(int64_t)EXO_ENOSYS;
+		return;
+	}
+	uint64_t a[6] = { tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9 };
+	tf->rax = (uint64_t)syscall_table[n](a);
+}

@@ -1,0 +1,71 @@
+/*
+ * ExOS's native interface: what a program linked with libos can call
+ * directly, without going through the Linux system-call ABI.  It is built
+ * only on the kernel's calls (<exo/syscall.h>).
+ *
+ * Slots: 0 and 1 are the environment and its address space, 2 the console
+ * (if the spawner granted it), 3 the machine (init only); slot_alloc hands
+ * out the rest.
+ */
+#ifndef EXOS_H
+#define EXOS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <exo/syscall.h>
+
+#include "../lib/lib.h"
+
+/* Program start and end (start.c). */
+int main(int argc, char **argv);
+void exit(int status) __attribute__((noreturn));
+
+/* Console (console.c): output turns "\n" into "\r\n" for the terminal. */
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int vprintf(const char *fmt, va_list ap);
+int puts(const char *s);
+int getchar_nowait(void); /* -1 if nothing has arrived */
+int getchar(void);        /* yields until a byte arrives */
+#define snprintf lib_snprintf
+#define vsnprintf lib_vsnprintf
+
+/* Capability slots (slot.c). */
+#define SLOT_FIRST_FREE 16
+int64_t slot_alloc(void);           /* a free slot, or EXO_ENOMEM */
+int64_t slot_alloc_range(uint64_t n); /* n consecutive free slots */
+void slot_free(exo_slot_t s);       /* the slot must be empty */
+void slot_free_range(exo_slot_t s, uint64_t n);
+int slot_mark_used(exo_slot_t s);   /* a slot filled by someone else */
+
+/* Memory (mem.c). */
+uint64_t exos_pte(uint64_t va); /* the entry for va, 0 if none (via EXO_UVPT) */
+int64_t page_alloc_map(uint64_t va, uint64_t npages, int perm, exo_slot_t *first);
+int64_t page_unmap(uint64_t va, uint64_t npages);
+int64_t page_protect(uint64_t va, uint64_t npages, int perm);
+
+/* Time. */
+static inline uint64_t
+rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+uint64_t time_ns(void); /* nanoseconds since boot */
+
+/* Programs from the boot image (spawn.c). */
+struct child {
+	exo_envid_t id;
+	exo_slot_t env;    /* capability for the child */
+	exo_slot_t vspace; /* and for its address space */
+};
+const void *bootimg_file(const char *name, uint64_t *size);
+int spawn(const char *name, char *const argv[], struct child *out);
+int spawn_image(const void *elf, uint64_t size, char *const argv[],
+    struct child *out);
+int child_wait(struct child *c, uint64_t timeout_ns, struct exo_envinfo *out);
+void child_release(struct child *c);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * Definitions private to libos.
+ */
+#ifndef EXOS_INTERNAL_H
+#define EXOS_INTERNAL_H
+
+#include "exos.h"
+
+/* Where the spawner copies pages through before handing them over. */
+#define EXOS_SCRATCH 0x00007c0000000000UL
+#define EXOS_STACK_TOP 0x00007d0000000000UL
+#define EXOS_STACK_PAGES 16
+
+/*
+ * The block a spawned program finds at its start argument, at the top of
+ * its stack: argc, the argv pointers and a NULL, then the size of the boot
+ * image mapped at EXO_BOOTIMG_VA (0 if none was given).
+ */
+struct exos_startblock {
+	uint64_t argc;
+	uint64_t bootimg_size;
+	char *argv[];
+};
+
+extern uint64_t exos_bootimg_size;
+void bootimg_adopt(void);
+
+#endif

@@ -1,0 +1,50 @@
+#!/bin/sh
+# Runs the host unit tests (given as arguments) and the in-guest suite (one
+# boot of the kernel under QEMU with a timeout), then prints the total as
+# "N passed, N failed".  Every test prints "ok NAME" or "FAIL NAME: why".
+#   tools/test.sh [--host-only|--guest-only] [HOST_TEST_BINARY...]
+cd "$(dirname "$0")/.."
+B=${B:-build}
+GUEST_TIMEOUT=${GUEST_TIMEOUT:-900}
+host=1
+guest=1
+case "$1" in
+--host-only) guest=0; shift ;;
+--guest-only) host=0; shift ;;
+esac
+log=$B/test.log
+: > $log
+fail_extra=0
+
+if [ $host = 1 ]; then
+	for t in "$@"; do
+		echo "== host: $t"
+		if ! ASAN_OPTIONS=detect_leaks=1 "$t" >>$log 2>&1; then
+			grep -q "^FAIL" $log || true
+			echo "FAIL $(basename $t): exited with an error" >>$log
+		fi
+	done
+	grep -E "^(ok|FAIL) " $log
+fi
+
+if [ $guest = 1 ]; then
+	echo "== guest: booting the test suite (timeout ${GUEST_TIMEOUT}s)"
+	glog=$B/test-guest.log
+	timeout --foreground -k 10 $GUEST_TIMEOUT tools/qemu.sh test >$glog 2>&1
+	st=$?
+	tr -d '\r' <$glog >$glog.txt
+	cat $glog.txt
+	grep -E "^(ok|FAIL) " $glog.txt >>$log
+	if [ $st = 124 ] || [ $st = 137 ]; then
+		echo "FAIL guest: timed out after ${GUEST_TIMEOUT}s" | tee -a $log
+	elif ! grep -q "^guest: .* passed, .* failed" $glog.txt; then
+		echo "FAIL guest: the suite did not finish (status $st)" | tee -a $log
+	elif [ $st != 0 ] && ! grep -q "^FAIL" $glog.txt; then
+		echo "FAIL guest: exit status $st" | tee -a $log
+	fi
+fi
+
+passed=$(grep -c "^ok " $log)
+failed=$(grep -c "^FAIL " $log)
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ] && [ "$passed" -gt 0 ]

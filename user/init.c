@@ -1,0 +1,215 @@
+/*
+ * init: the first environment, started by the kernel from the boot image.
+ * What it does depends on the kernel command line (the info page):
+ *
+ *   test [NAME...]   run the in-guest tests (every t_* program, or those
+ *                    named), each in its own environment with a timeout,
+ *                    checking that each gives back every page; print
+ *                    "ok NAME" / "FAIL NAME: why" and a total, power off
+ *   bench [NAME...]  run the benchmark programs (b_*), power off
+ *   run=PROG ARGS    run one program, power off with its exit status
+ *   (nothing)        a small command prompt: type a program's name
+ */
+#include "exos.h"
+
+#define TEST_TIMEOUT_NS (120ULL * 1000000000ULL)
+#define MAXARGS 32
+
+static int
+run_program(char **argv, uint64_t timeout_ns, struct exo_envinfo *info)
+{
+	struct child c;
+	int r = spawn(argv[0], argv, &c);
+
+	if (r < 0)
+		return r;
+	r = child_wait(&c, timeout_ns, info);
+	if (r == EXO_EAGAIN)
+		exo_env_destroy(c.env);
+	child_release(&c);
+	return r;
+}
+
+static const char *
+describe(const struct exo_envinfo *in, char *buf, size_t n)
+{
+	if (in->cause == EXO_CAUSE_EXIT)
+		snprintf(buf, n, "exit status %ld", (long)in->status);
+	else if (in->cause == EXO_CAUSE_FAULT)
+		snprintf(buf, n, "killed by exception %u at rip %lx",
+		    in->trapno, in->fault_rip);
+	else
+		snprintf(buf, n, "destroyed");
+	return buf;
+}
+
+/* Splits s in place at blanks; returns the count. */
+static int
+split(char *s, char **argv, int max)
+{
+	int n = 0;
+
+	while (*s && n < max - 1) {
+		while (*s == ' ')
+			*s++ = 0;
+		if (!*s)
+			break;
+		argv[n++] = s;
+		while (*s && *s != ' ')
+			s++;
+	}
+	argv[n] = NULL;
+	return n;
+}
+
+static int
+wanted(const char *name, const char *prefix, char **names, int nnames)
+{
+	if (nnames == 0)
+		return strncmp(name, prefix, strlen(prefix)) == 0;
+	for (int i = 0; i < nnames; i++)
+		if (strcmp(names[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Runs every program matching prefix (or named) and reports on each. */
+static int
+run_suite(const char *prefix, char **names, int nnames)
+{
+	const struct exo_bootimg *img = (const void *)EXO_BOOTIMG_VA;
+	int passed = 0, failed = 0;
+	char why[96];
+
+	for (uint32_t i = 0; i < img->nfiles; i++) {
+		const char *name = img->file[i].name;
+		if (!wanted(name, prefix, names, nnames))
+			continue;
+		char *argv[] = { (char *)name, NULL };
+		struct exo_envinfo in;
+		uint64_t before = EXO_INFO->free_pages, t0 = time_ns();
+		int r = run_program(argv, TEST_TIMEOUT_NS, &in);
+		uint64_t ms = (time_ns() - t0) / 1000000;
+		int64_t leaked = (int64_t)before - (int64_t)EXO_INFO->free_pages;
+		if (r == EXO_EAGAIN) {
+			printf("FAIL %s: timed out after %llu s\n", name,
+			    TEST_TIMEOUT_NS / 1000000000ULL);
+		} else if (r < 0) {
+			printf("FAIL %s: cannot run: %s\n", name, exo_strerror(r));
+		} else if (in.cause != EXO_CAUSE_EXIT || in.status != 0) {
+			printf("FAIL %s: %s\n", name, describe(&in, why, sizeof(why)));
+		} else if (leaked != 0) {
+			printf("FAIL %s: %ld pages not given back\n", name, (long)leaked);
+		} else {
+			printf("ok %s (%lu ms)\n", name, ms);
+			passed++;
+			continue;
+		}
+		failed++;
+	}
+	printf("guest: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
+
+static void
+list_programs(void)
+{
+	const struct exo_bootimg *img = (const void *)EXO_BOOTIMG_VA;
+
+	for (uint32_t i = 0; i < img->nfiles; i++)
+		printf("%s%s", img->file[i].name, i + 1 < img->nfiles ? " " : "\n");
+}
+
+static void
+read_line(char *buf, size_t n)
+{
+	size_t len = 0;
+
+	for (;;) {
+		int c = getchar();
+		if (c == '\r' || c == '\n') {
+			printf("\n");
+			break;
+		}
+		if ((c == 127 || c == 8) && len > 0) {
+			len--;
+			printf("\b \b");
+		} else if (c >= ' ' && c < 127 && len + 1 < n) {
+			buf[len++] = (char)c;
+			printf("%c", c);
+		}
+	}
+	buf[len] = 0;
+}
+
+static void
+prompt(void)
+{
+	char line[256], *argv[MAXARGS];
+	struct exo_envinfo in;
+	char why[96];
+
+	printf("\nExokernel: init is running.  Programs in the boot image:\n");
+	list_programs();
+	printf("Type a program's name (with arguments) to run it, 'help' for "
+	       "help, 'poweroff' to stop.\n");
+	for (;;) {
+		printf("exo> ");
+		read_line(line, sizeof(line));
+		int argc = split(line, argv, MAXARGS);
+		if (argc == 0)
+			continue;
+		if (strcmp(argv[0], "help") == 0) {
+			printf("help       this text\nls         list the programs\n"
+			       "poweroff   power the machine off\n"
+			       "PROG ARGS  run a program and wait for it\n");
+		} else if (strcmp(argv[0], "ls") == 0) {
+			list_programs();
+		} else if (strcmp(argv[0], "poweroff") == 0 ||
+		    strcmp(argv[0], "exit") == 0) {
+			exo_machine_exit(EXO_SLOT_MACHINE, 0);
+		} else {
+			int r = run_program(argv, 0, &in);
+			if (r == EXO_ENOENT)
+				printf("%s: no such program (try 'ls')\n", argv[0]);
+			else if (r < 0)
+				printf("%s: %s\n", argv[0], exo_strerror(r));
+			else if (in.cause != EXO_CAUSE_EXIT || in.status != 0)
+				printf("%s: %s\n", argv[0], describe(&in, why, sizeof(why)));
+		}
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static char cmdline[sizeof(EXO_INFO->cmdline)];
+	char *words[MAXARGS];
+	int status;
+
+	(void)argc;
+	(void)argv;
+	memcpy(cmdline, (const void *)EXO_INFO->cmdline, sizeof(cmdline));
+	cmdline[sizeof(cmdline) - 1] = 0;
+	int n = split(cmdline, words, MAXARGS);
+	if (n > 0 && strcmp(words[0], "test") == 0) {
+		status = run_suite("t_", words + 1, n - 1);
+	} else if (n > 0 && strcmp(words[0], "bench") == 0) {
+		status = run_suite("b_", words + 1, n - 1);
+	} else if (n > 0 && strncmp(words[0], "run=", 4) == 0) {
+		struct exo_envinfo in;
+		words[0] += 4;
+		int r = run_program(words, 0, &in);
+		if (r < 0) {
+			printf("init: %s: %s\n", words[0], exo_strerror(r));
+			status = 127;
+		} else {
+			status = in.cause == EXO_CAUSE_EXIT ? (int)(in.status & 0x7f) : 126;
+		}
+	} else {
+		prompt();
+		status = 0;
+	}
+	exo_machine_exit(EXO_SLOT_MACHINE, (uint64_t)status);
+	return status;
+}
