@@ -36,6 +36,7 @@ void arch_fs_gs_restore(uint64_t fs, uint64_t gs);
 void arch_pmap_init(uint64_t max_pa);         /* the kernel's direct map */
 void *arch_kva(uint64_t pa);                  /* kernel address of physical pa */
 uint64_t *arch_pte(uint64_t root, uint64_t va, int create); /* leaf entry slot */
+uint64_t arch_pte_span(uint64_t va);          /* leaf entries from va to its table's end */
 int arch_vspace_init(uint64_t root);          /* kernel half, UVPT */
 uint64_t arch_kernel_vspace(void);            /* the kernel's own root */
 void arch_vspace_free(uint64_t root, void (*put)(uint64_t pa));

@@ -66,80 +66,106 @@ check_op_shape(const struct exo_ptop *op)
 	return 0;
 }
 
-/* Checks and marks page i of op. */
-static int
-check_page(struct env *e, const struct exo_ptop *op, uint64_t i)
+/*
+ * The entries of op's range lie in one or more page tables; each step
+ * works on the run of entries inside one table, found with one walk.
+ */
+static uint64_t *
+run_at(struct env *e, const struct exo_ptop *op, uint64_t i, uint64_t *n)
 {
 	uint64_t va = op->va + i * PGSIZE;
-	uint64_t *pte = arch_pte(e->root, va, op->op == EXO_PT_MAP);
+
+	*n = arch_pte_span(va);
+	if (*n > op->npages - i)
+		*n = op->npages - i;
+	return arch_pte(e->root, va, op->op == EXO_PT_MAP);
+}
+
+/* Checks and marks entries i.. of op; *done says how many were marked. */
+static int
+check_run(struct env *e, const struct exo_ptop *op, uint64_t i, uint64_t *done)
+{
+	uint64_t n, *pte = run_at(e, op, i, &n);
+	uint64_t mayw = op->perm & EXO_PERM_W ? EXO_PTE_MAYW : 0;
+	uint64_t mayx = op->perm & EXO_PERM_X ? EXO_PTE_MAYX : 0;
 	struct cap *c;
 	int r;
 
+	*done = 0;
+	if (pte == NULL)
+		return op->op == EXO_PT_MAP ? EXO_ENOMEM : EXO_ENOENT;
 	if (op->op == EXO_PT_MAP) {
-		if (pte == NULL)
-			return EXO_ENOMEM;
-		if (*pte & PTE_BUSY)
-			return EXO_EINVAL;
-		if (*pte & EXO_PTE_P)
-			return EXO_EBUSY;
-		uint32_t need = EXO_R_READ |
-		    (op->perm & EXO_PERM_W ? EXO_R_WRITE : 0) |
-		    (op->perm & EXO_PERM_X ? EXO_R_EXEC : 0);
-		r = cap_lookup(&curenv->cs, op->slot + i, EXO_CAP_PAGE, need, &c);
-		if (r < 0)
-			return r;
-		*pte = PTE_BUSY;
+		uint32_t need = EXO_R_READ | (mayw ? EXO_R_WRITE : 0) |
+		    (mayx ? EXO_R_EXEC : 0);
+		for (uint64_t j = 0; j < n; j++) {
+			if (pte[j] & PTE_BUSY)
+				return EXO_EINVAL;
+			if (pte[j] & EXO_PTE_P)
+				return EXO_EBUSY;
+			r = cap_lookup(&curenv->cs, op->slot + i + j,
+			    EXO_CAP_PAGE, need, &c);
+			if (r < 0)
+				return r;
+			pte[j] = PTE_BUSY;
+			++*done;
+		}
 		return 0;
 	}
-	if (pte == NULL || !(*pte & EXO_PTE_P))
-		return EXO_ENOENT;
-	if (*pte & PTE_BUSY)
-		return EXO_EINVAL;
-	if (op->op == EXO_PT_PROT &&
-	    (((op->perm & EXO_PERM_W) && !(*pte & EXO_PTE_MAYW)) ||
-		((op->perm & EXO_PERM_X) && !(*pte & EXO_PTE_MAYX))))
-		return EXO_EPERM;
-	*pte |= PTE_BUSY;
+	for (uint64_t j = 0; j < n; j++) {
+		uint64_t v = pte[j];
+		if (!(v & EXO_PTE_P))
+			return EXO_ENOENT;
+		if (v & PTE_BUSY)
+			return EXO_EINVAL;
+		if ((v & (mayw | mayx)) != (mayw | mayx))
+			return EXO_EPERM;
+		pte[j] = v | PTE_BUSY;
+		++*done;
+	}
 	return 0;
 }
 
-/* Clears the marks of ops[0..n), where op n-1 may be marked only partly. */
+/* Clears the marks on the first count entries of op. */
 static void
-unmark(struct env *e, const struct exo_ptop *ops, uint64_t n)
+unmark(struct env *e, const struct exo_ptop *op, uint64_t count)
 {
-	for (uint64_t k = 0; k < n; k++) {
-		for (uint64_t i = 0; i < ops[k].npages; i++) {
-			uint64_t *pte = arch_pte(e->root, ops[k].va + i * PGSIZE, 0);
-			if (pte == NULL || !(*pte & PTE_BUSY))
-				continue;
-			*pte = *pte == PTE_BUSY ? 0 : *pte & ~PTE_BUSY;
-		}
+	for (uint64_t i = 0, n; i < count; i += n) {
+		uint64_t *pte = run_at(e, op, i, &n);
+		if (n > count - i)
+			n = count - i;
+		for (uint64_t j = 0; j < n; j++)
+			pte[j] = pte[j] == PTE_BUSY ? 0 : pte[j] & ~PTE_BUSY;
 	}
 }
 
 static void
-apply_page(struct env *e, const struct exo_ptop *op, uint64_t i)
+apply_run(struct env *e, const struct exo_ptop *op, uint64_t i, uint64_t *np)
 {
-	uint64_t va = op->va + i * PGSIZE;
-	uint64_t *pte = arch_pte(e->root, va, 0);
+	uint64_t n, *pte = run_at(e, op, i, &n);
+	uint64_t bits = perm_bits(op);
 	struct cap *c;
 
+	*np = n;
 	switch (op->op) {
 	case EXO_PT_MAP:
-		cap_lookup(&curenv->cs, op->slot + i, EXO_CAP_PAGE, 0, &c);
-		pmem_incref(c->name);
-		*pte = c->name << PGSHIFT | EXO_PTE_P | EXO_PTE_U | perm_bits(op) |
-		    (c->rights & EXO_R_WRITE ? EXO_PTE_MAYW : 0) |
-		    (c->rights & EXO_R_EXEC ? EXO_PTE_MAYX : 0);
+		for (uint64_t j = 0; j < n; j++) {
+			cap_lookup(&curenv->cs, op->slot + i + j, EXO_CAP_PAGE, 0, &c);
+			pmem_incref(c->name);
+			pte[j] = c->name << PGSHIFT | EXO_PTE_P | EXO_PTE_U | bits |
+			    (c->rights & EXO_R_WRITE ? EXO_PTE_MAYW : 0) |
+			    (c->rights & EXO_R_EXEC ? EXO_PTE_MAYX : 0);
+		}
 		break;
-	case EXO_PT_UNMAP: {
-		uint64_t pa = *pte & EXO_PTE_ADDR;
-		*pte = 0;
-		pmem_decref_pa(pa);
+	case EXO_PT_UNMAP:
+		for (uint64_t j = 0; j < n; j++) {
+			uint64_t pa = pte[j] & EXO_PTE_ADDR;
+			pte[j] = 0;
+			pmem_decref_pa(pa);
+		}
 		break;
-	}
 	case EXO_PT_PROT:
-		*pte = (*pte & ~(PTE_PERMS | PTE_BUSY)) | perm_bits(op);
+		for (uint64_t j = 0; j < n; j++)
+			pte[j] = (pte[j] & ~(PTE_PERMS | PTE_BUSY)) | bits;
 		break;
 	}
 }
@@ -147,7 +173,7 @@ apply_page(struct env *e, const struct exo_ptop *op, uint64_t i)
 int64_t
 vm_batch(struct env *e, const struct exo_ptop *ops, uint64_t nops)
 {
-	uint64_t k, i, total = 0;
+	uint64_t k, i, n, total = 0;
 	int r = 0;
 
 	/* An UNMAP of the page holding ops would pull it from under us. */
@@ -160,14 +186,14 @@ vm_batch(struct env *e, const struct exo_ptop *ops, uint64_t nops)
 			return EXO_EINVAL;
 	}
 	for (k = 0; k < nops; k++) {
-		for (i = 0; i < ops[k].npages; i++)
-			if ((r = check_page(e, &ops[k], i)) < 0)
+		for (i = 0; i < ops[k].npages; i += n)
+			if ((r = check_run(e, &ops[k], i, &n)) < 0)
 				goto fail;
 		total += ops[k].npages;
 	}
 	for (k = 0; k < nops; k++)
-		for (i = 0; i < ops[k].npages; i++)
-			apply_page(e, &ops[k], i);
+		for (i = 0; i < ops[k].npages; i += n)
+			apply_run(e, &ops[k], i, &n);
 	if (arch_vspace_current() == e->root) {
 		if (total > 32) {
 			arch_tlb_flush_all();
@@ -180,13 +206,10 @@ vm_batch(struct env *e, const struct exo_ptop *ops, uint64_t nops)
 	return (int64_t)nops;
 
 fail:
-	unmark(e, ops, k);
-	/* Op k itself, up to page i. */
-	for (uint64_t j = 0; j < i; j++) {
-		uint64_t *pte = arch_pte(e->root, ops[k].va + j * PGSIZE, 0);
-		if (pte && (*pte & PTE_BUSY))
-			*pte = *pte == PTE_BUSY ? 0 : *pte & ~PTE_BUSY;
-	}
+	/* Op k is marked up to entry i + n; those before it entirely. */
+	unmark(e, &ops[k], i + n);
+	while (k-- > 0)
+		unmark(e, &ops[k], ops[k].npages);
 	return r;
 }
 

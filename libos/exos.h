@@ -55,6 +55,13 @@ rdtsc(void)
 }
 uint64_t time_ns(void); /* nanoseconds since boot */
 
+/* Benchmarks (bench.c): lines in the format of ../shared/BENCHMARKS.md. */
+extern const char *bench_mode; /* "icount", "kvm" or "tcg" */
+void bench_run(const char *name, void (*op)(uint64_t iters, void *arg),
+    void *arg, uint64_t iters);
+void bench_report(const char *name, const char *sys, uint64_t *per_op, int runs);
+void bench_na(const char *name, const char *sys);
+
 /* Programs from the boot image (spawn.c). */
 struct child {
 	exo_envid_t id;

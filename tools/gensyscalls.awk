@@ -50,6 +50,7 @@ function parse_args(s,    parts, n, i, p, m) {
 		proto = proto (i > 1 ? ", " : "") types[i] " " names[i]
 		call = call ", (uint64_t)" names[i]
 		cast[count, i] = types[i]
+		argname[count, i] = names[i]
 	}
 	cproto[count] = nargs ? proto : "void"
 	ccall[count] = call
@@ -72,12 +73,24 @@ END {
 		print "int64_t exo_syscall6(uint64_t num, uint64_t a1, uint64_t a2, uint64_t a3,"
 		print "    uint64_t a4, uint64_t a5, uint64_t a6);"
 		print ""
+		# Each stub is the syscall instruction inline, arguments in the
+		# kernel's registers: rdi, rsi, rdx, r10, r8, r9.
+		split("D S d", cons, " ")
+		split("r10 r8 r9", regs, " ")
 		for (c = 1; c <= count; c++) {
 			printf "static inline int64_t\nexo_%s(%s)\n{\n", cname[c], cproto[c]
-			call = ccall[c]
-			for (i = cnargs[c]; i < 6; i++)
-				call = call ", 0"
-			printf "\treturn exo_syscall6(EXO_SYS_%s%s);\n}\n\n", cname[c], call
+			inl = sprintf("\"a\"((uint64_t)EXO_SYS_%s)", cname[c])
+			for (i = 1; i <= cnargs[c]; i++) {
+				if (i <= 3) {
+					inl = inl sprintf(", \"%s\"((uint64_t)%s)", cons[i], argname[c, i])
+				} else {
+					printf "\tregister uint64_t %s_ __asm__(\"%s\") = (uint64_t)%s;\n", regs[i - 3], regs[i - 3], argname[c, i]
+					inl = inl sprintf(", \"r\"(%s_)", regs[i - 3])
+				}
+			}
+			print "\tint64_t ret;\n"
+			printf "\t__asm__ volatile(\"syscall\" : \"=a\"(ret) : %s\n\t    : \"rcx\", \"r11\", \"memory\");\n", inl
+			print "\treturn ret;\n}\n"
 		}
 		print "#endif /* __ASSEMBLER__ */"
 		print "#endif"

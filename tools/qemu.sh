@@ -73,7 +73,7 @@ bench)
 	set +e
 	qemu-system-x86_64 -accel tcg,thread=single -cpu max \
 		-icount shift=0,sleep=off $base -display none -serial stdio \
-		-monitor none -append "bench $*" </dev/null
+		-monitor none -append "bench mode=icount $*" </dev/null
 	status $?
 	;;
 *)

@@ -73,9 +73,12 @@ wanted(const char *name, const char *prefix, char **names, int nnames)
 	return 0;
 }
 
-/* Runs every program matching prefix (or named) and reports on each. */
+/*
+ * Runs every program matching prefix (or named) and reports on each.
+ * extra, if not NULL, is passed to each as its arguments.
+ */
 static int
-run_suite(const char *prefix, char **names, int nnames)
+run_suite(const char *prefix, char **names, int nnames, char **extra)
 {
 	const struct exo_bootimg *img = (const void *)EXO_BOOTIMG_VA;
 	int passed = 0, failed = 0;
@@ -85,7 +88,11 @@ run_suite(const char *prefix, char **names, int nnames)
 		const char *name = img->file[i].name;
 		if (!wanted(name, prefix, names, nnames))
 			continue;
-		char *argv[] = { (char *)name, NULL };
+		char *argv[MAXARGS] = { (char *)name, NULL };
+		for (int k = 0; extra && extra[k] && k + 2 < MAXARGS; k++) {
+			argv[k + 1] = extra[k];
+			argv[k + 2] = NULL;
+		}
 		struct exo_envinfo in;
 		uint64_t before = EXO_INFO->free_pages, t0 = time_ns();
 		int r = run_program(argv, TEST_TIMEOUT_NS, &in);
@@ -193,9 +200,16 @@ main(int argc, char **argv)
 	cmdline[sizeof(cmdline) - 1] = 0;
 	int n = split(cmdline, words, MAXARGS);
 	if (n > 0 && strcmp(words[0], "test") == 0) {
-		status = run_suite("t_", words + 1, n - 1);
+		status = run_suite("t_", words + 1, n - 1, NULL);
 	} else if (n > 0 && strcmp(words[0], "bench") == 0) {
-		status = run_suite("b_", words + 1, n - 1);
+		/* "bench mode=M NAME...": each benchmark gets --mode M. */
+		char *extra[] = { "--mode", "tcg", NULL };
+		int first = 1;
+		if (n > 1 && strncmp(words[1], "mode=", 5) == 0) {
+			extra[1] = words[1] + 5;
+			first = 2;
+		}
+		status = run_suite("b_", words + first, n - first, extra);
 	} else if (n > 0 && strncmp(words[0], "run=", 4) == 0) {
 		struct exo_envinfo in;
 		words[0] += 4;

@@ -108,6 +108,12 @@ arch_pte(uint64_t root, uint64_t va, int create)
 	return &t[IDX(va, 0)];
 }
 
+uint64_t
+arch_pte_span(uint64_t va)
+{
+	return 512 - IDX(va, 0);
+}
+
 int
 arch_vspace_init(uint64_t root)
 {
