@@ -16,7 +16,6 @@ void arch_init(void);                         /* CPU tables, features, FPU */
 void arch_timer_init(uint64_t slice_ns);      /* calibrate, start the slice timer */
 uint64_t arch_tsc_hz(void);                   /* counter ticks per second */
 uint64_t arch_cycles(void);                   /* the time-stamp counter */
-void arch_idle(void);                         /* wait for an interrupt */
 void arch_eoi(void);                          /* end of an interrupt */
 void arch_poweroff(uint64_t code) __attribute__((noreturn));
 void arch_outb(uint16_t port, uint8_t v);     /* for drivers */

@@ -245,12 +245,6 @@ arch_cycles(void)
 }
 
 void
-arch_idle(void)
-{
-	__asm__ volatile("sti; hlt; cli" ::: "memory");
-}
-
-void
 arch_outb(uint16_t port, uint8_t v)
 {
 	outb(port, v);
