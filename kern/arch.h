@@ -14,6 +14,8 @@ struct bootinfo;
 
 void arch_init(void);                         /* CPU tables, features, FPU */
 void arch_timer_init(uint64_t slice_ns);      /* calibrate, start the slice timer */
+void arch_timer_deadline(uint64_t ns);        /* next interrupt ns from now */
+void arch_timer_restart(void);                /* next interrupt a slice from now */
 uint64_t arch_tsc_hz(void);                   /* counter ticks per second */
 uint64_t arch_cycles(void);                   /* the time-stamp counter */
 void arch_eoi(void);                          /* end of an interrupt */
@@ -26,6 +28,9 @@ void arch_env_pop(struct trapframe *tf) __attribute__((noreturn));
 void arch_fpu_save(struct fpstate *fp);
 void arch_fpu_restore(const struct fpstate *fp);
 void arch_fpu_init(struct fpstate *fp);
+void arch_fpu_trap(int on);                   /* make FPU use raise #NM */
+int arch_in_exc_fast_path(uint64_t rip);      /* a fault while pushing a user frame? */
+void arch_floor_off(void);                    /* syscall goes to the kernel again */
 uint64_t arch_fault_addr(void);               /* the address of the last page fault */
 int arch_frame_is_user(const struct trapframe *tf);
 void arch_fs_gs_save(uint64_t *fs, uint64_t *gs);

@@ -13,6 +13,8 @@
 struct env envs[NENV];
 struct env *curenv;
 struct trapframe *cur_tf;
+static const struct exc_entry no_handlers[EXO_NEXC];
+const struct exc_entry *exc_table = no_handlers;
 static struct env *env_free_list;
 
 void
@@ -166,6 +168,57 @@ env_put(struct env *e)
 		env_free_record(e);
 }
 
+/* The context that runs when e runs: its activation's, if it is in one. */
+struct trapframe *
+env_ctx(struct env *e)
+{
+	return e->in_act ? &e->act_tf : &e->tf;
+}
+
+/*
+ * Copies len bytes to user address va of e's address space, which need
+ * not be the one loaded.  EXO_EFAULT unless every page is mapped writable.
+ */
+int
+env_copyout(struct env *e, uint64_t va, const void *src, uint64_t len)
+{
+	const uint8_t *p = src;
+	uint64_t need = EXO_PTE_P | EXO_PTE_U | EXO_PTE_W;
+
+	if (va >= EXO_ULIM || len > EXO_ULIM - va)
+		return EXO_EFAULT;
+	for (uint64_t pg = ROUNDDOWN(va, PGSIZE); pg < va + len; pg += PGSIZE) {
+		uint64_t *pte = arch_pte(e->root, pg, 0);
+		if (pte == NULL || (*pte & need) != need)
+			return EXO_EFAULT;
+	}
+	while (len > 0) {
+		uint64_t *pte = arch_pte(e->root, va, 0);
+		uint64_t off = va & (PGSIZE - 1), n = PGSIZE - off;
+		if (n > len)
+			n = len;
+		memcpy((uint8_t *)arch_kva(*pte & EXO_PTE_ADDR) + off, p, n);
+		p += n;
+		va += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Environments blocked in a call to e get EXO_EDEAD and run again. */
+static void
+env_wake_callers(struct env *e)
+{
+	for (int i = 1; i < NENV; i++) {
+		struct env *w = &envs[i];
+		if (w->state == EXO_ENV_RUNNABLE && w->waiting_on == e) {
+			w->waiting_on = NULL;
+			env_ctx(w)->rax = (uint64_t)(int64_t)EXO_EDEAD;
+			sched_add(w);
+		}
+	}
+}
+
 /*
  * Frees everything the environment holds.  If it is the one running, the
  * caller must schedule another (sched_run) instead of returning to it.
@@ -174,8 +227,11 @@ void
 env_destroy(struct env *e, uint32_t cause, int64_t status)
 {
 	assert(e->state == EXO_ENV_NEW || e->state == EXO_ENV_RUNNABLE);
-	if (e->state == EXO_ENV_RUNNABLE)
+	if (e->state == EXO_ENV_RUNNABLE && e->waiting_on == NULL)
 		sched_remove(e);
+	if (e->in_epilogue)
+		sched_epilogue_end(e);
+	env_wake_callers(e);
 	e->state = EXO_ENV_DEAD;
 	e->dying = 1;
 	e->cause = cause;
@@ -183,27 +239,41 @@ env_destroy(struct env *e, uint32_t cause, int64_t status)
 	sched_env_gone(e);
 	cspace_destroy(&e->cs);
 	env_free_vm(e);
-	if (curenv == e)
+	if (curenv == e) {
 		curenv = NULL;
+		exc_table = no_handlers;
+	}
 	e->dying = 0;
 	if (e->refs == 0)
 		env_free_record(e);
 }
 
-/* Switches to e and resumes it in user mode. */
+/*
+ * Switches to e and resumes it in user mode.  The FPU state moves eagerly;
+ * CR0.TS is set only for an environment that turned its FPU off, so every
+ * #NM from user mode is that environment's own exception.
+ */
 void
 env_run(struct env *e)
 {
-	assert(e->state == EXO_ENV_RUNNABLE);
+	assert(e->state == EXO_ENV_RUNNABLE && e->waiting_on == NULL);
 	if (curenv != e) {
 		if (curenv) {
+			if (curenv->fpu_off)
+				arch_fpu_trap(0);
 			arch_fpu_save(&curenv->fp);
 			arch_fs_gs_save(&curenv->fsbase, &curenv->gsbase);
+		} else {
+			arch_fpu_trap(0);
 		}
 		arch_fpu_restore(&e->fp);
+		if (e->fpu_off)
+			arch_fpu_trap(1);
 		arch_fs_gs_restore(e->fsbase, e->gsbase);
+		arch_floor_off();
+		exc_table = e->exc;
 		curenv = e;
 	}
 	arch_vspace_load(e->root);
-	arch_env_pop(&e->tf);
+	arch_env_pop(env_ctx(e));
 }

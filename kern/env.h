@@ -17,10 +17,29 @@
 #define ENVX_BITS 12
 #define ENVX(id) ((uint32_t)(id) & (NENV - 1))
 
+/* entry.S reads these through exc_table: handler at 0, stack at 8. */
+struct exc_entry {
+	uint64_t handler, stack;
+};
+
 struct env {
 	struct trapframe tf; /* saved user context while not running */
 	struct fpstate fp;
 	uint64_t fsbase, gsbase;
+	struct exc_entry exc[EXO_NEXC];
+	int fpu_off; /* it turned the FPU off (exo_fpu) */
+
+	/* Slice upcalls (sched.c). */
+	uint64_t up_prologue, up_epilogue, up_stack, up_save;
+	int in_epilogue;          /* running its epilogue, deadline armed */
+	struct trapframe intr_tf; /* what the epilogue interrupted */
+
+	/* Protected control transfer (pct.c). */
+	uint64_t pct_entry, pct_stack;
+	int in_act;                /* running an activation: act_tf is current */
+	struct trapframe act_tf;
+	exo_envid_t act_caller;    /* waiting for our reply; 0 after pct_send */
+	struct env *waiting_on;    /* blocked in pct_call until it replies */
 
 	exo_envid_t id;
 	exo_envid_t parent;
@@ -43,6 +62,7 @@ struct env {
 extern struct env envs[NENV];
 extern struct env *curenv;
 extern struct trapframe *cur_tf; /* the frame of the current kernel entry */
+extern const struct exc_entry *exc_table; /* curenv's handlers, for entry.S */
 
 void env_init(void);
 int env_create(struct env *parent, struct env **out);
@@ -50,6 +70,8 @@ int env_lookup(exo_envid_t id, struct env **out);
 void env_start(struct env *e, uint64_t rip, uint64_t rsp, uint64_t arg);
 void env_destroy(struct env *e, uint32_t cause, int64_t status);
 void env_run(struct env *e) __attribute__((noreturn));
+struct trapframe *env_ctx(struct env *e);
+int env_copyout(struct env *e, uint64_t va, const void *src, uint64_t len);
 void env_get(struct env *e);
 void env_put(struct env *e);
 int env_map_kernel_page(struct env *e, uint64_t va, uint64_t pa, uint64_t perm);

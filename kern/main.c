@@ -153,6 +153,7 @@ kmain(uint32_t magic, uint32_t mbi_pa)
 	arch_timer_init(us * 1000);
 	info->tsc_hz = arch_tsc_hz();
 	info->slice_tsc = info->tsc_hz / 1000000 * us;
+	info->epilogue_tsc = info->slice_tsc / 8;
 	info->boot_tsc = arch_cycles();
 	loader_start_init(&bootinfo);
 	sched_run();

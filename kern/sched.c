@@ -17,6 +17,7 @@
 static struct env *slice_env[EXO_NSLICES];
 static uint32_t slice_refs[EXO_NSLICES]; /* capabilities naming the slice */
 static struct env *runq, *rr_last;
+static int deadline_armed; /* the next timer interrupt ends an epilogue */
 
 void
 sched_init(void)
@@ -128,7 +129,7 @@ void
 sched_leave(void)
 {
 	if (curenv && curenv->state == EXO_ENV_RUNNABLE)
-		curenv->tf = *cur_tf;
+		*env_ctx(curenv) = *cur_tf;
 }
 
 /*
@@ -136,17 +137,21 @@ sched_leave(void)
  * run queue means nothing can ever run again: the machine powers off, with
  * the exit status of the first environment (init) as its code.
  */
-void
-sched_run(void)
+static void __attribute__((noreturn))
+sched_go(struct env *e)
 {
-	struct env *e = pick();
-
 	if (e == NULL) {
 		int64_t status = envs[1].cause == EXO_CAUSE_EXIT ? envs[1].status : 1;
 		kprintf("kernel: no environment left to run; powering off\n");
 		arch_poweroff((uint64_t)status & 0x7f);
 	}
 	env_run(e);
+}
+
+void
+sched_run(void)
+{
+	sched_go(pick());
 }
 
 /* A slice boundary: called from the timer interrupt. */
@@ -156,4 +161,107 @@ sched_tick(void)
 	info->ticks++;
 	info->cur_slice = (info->cur_slice + 1) % EXO_NSLICES;
 	cons_poll();
+}
+
+/*
+ * Writes ctx into e's registered save area and points e at the upcall
+ * entry on its upcall stack.  A save area that is no longer writable ends
+ * the environment.  Returns 0 if e can run.
+ */
+static int
+upcall(struct env *e, const struct trapframe *ctx, uint64_t entry, uint64_t kind)
+{
+	struct exo_context c = {
+		ctx->r15, ctx->r14, ctx->r13, ctx->r12, ctx->r11, ctx->r10,
+		ctx->r9, ctx->r8, ctx->rbp, ctx->rdi, ctx->rsi, ctx->rdx,
+		ctx->rcx, ctx->rbx, ctx->rax, ctx->rip, ctx->rflags, ctx->rsp,
+		kind,
+	};
+
+	if (env_copyout(e, e->up_save, &c, sizeof(c)) < 0) {
+		kprintf("env %x: slice upcall save area %lx not writable: "
+			"destroyed\n", e->id, e->up_save);
+		env_destroy(e, EXO_CAUSE_FAULT, 0);
+		return -1;
+	}
+	arch_user_frame(&e->tf, entry, e->up_stack, kind);
+	e->self->upcalls++;
+	return 0;
+}
+
+/*
+ * The start of a slice: run the next environment, through its prologue
+ * if it has one (and is not in an activation).
+ */
+void
+sched_slice_start(void)
+{
+	for (;;) {
+		struct env *e = pick();
+		if (e == NULL || !e->up_prologue || e->in_act)
+			sched_go(e);
+		struct trapframe ctx = e->tf;
+		if (upcall(e, &ctx, e->up_prologue, EXO_UPCALL_PROLOGUE) == 0)
+			env_run(e);
+	}
+}
+
+/*
+ * The end of curenv's slice: enter its epilogue, which must yield before
+ * the deadline.  Returns if it has no epilogue (the caller preempts it).
+ */
+void
+sched_slice_end(void)
+{
+	struct env *e = curenv;
+
+	if (!e->up_epilogue || e->in_act || e->in_epilogue)
+		return;
+	e->intr_tf = *cur_tf;
+	if (upcall(e, &e->intr_tf, e->up_epilogue, EXO_UPCALL_EPILOGUE) < 0)
+		sched_slice_start();
+	e->in_epilogue = 1;
+	e->self->overran = 0;
+	deadline_armed = 1;
+	arch_timer_deadline(info->epilogue_tsc * 1000000 / (info->tsc_hz / 1000));
+	env_run(e);
+}
+
+/*
+ * The epilogue is over (it yielded, overran or died): the environment's
+ * context is again the one the epilogue interrupted, and the next
+ * environment gets a whole slice.
+ */
+void
+sched_epilogue_end(struct env *e)
+{
+	e->in_epilogue = 0;
+	e->tf = e->intr_tf;
+	deadline_armed = 0;
+	arch_timer_restart();
+}
+
+int
+sched_deadline_armed(void)
+{
+	return deadline_armed;
+}
+
+/* The epilogue's deadline passed: preempt by force and say so. */
+void
+sched_deadline(void)
+{
+	struct env *e = curenv;
+
+	if (e && e->in_epilogue) {
+		e->self->overruns++;
+		e->self->overran = 1;
+		kprintf("env %x: epilogue overran its deadline: preempted\n", e->id);
+		sched_epilogue_end(e);
+	} else {
+		deadline_armed = 0;
+		arch_timer_restart();
+		sched_leave();
+	}
+	sched_slice_start();
 }

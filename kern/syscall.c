@@ -14,8 +14,6 @@
 #include "syscall_table.h"
 #include "vm.h"
 
-#define LINUX_ENOSYS 38
-
 /* The environment named by an environment or address-space capability. */
 static struct env *
 cap_env(const struct cap *c)
@@ -246,6 +244,10 @@ sys_env_info(exo_slot_t env, struct exo_envinfo *out)
 	return 0;
 }
 
+/*
+ * A yield from an epilogue ends it: the epilogue's own state is dropped
+ * and the environment will resume from what the epilogue interrupted.
+ */
 int64_t
 sys_yield(exo_envid_t target)
 {
@@ -259,15 +261,112 @@ sys_yield(exo_envid_t target)
 			return r;
 		if (e->state == EXO_ENV_DEAD)
 			return EXO_EDEAD;
-		if (e->state == EXO_ENV_NEW)
+		if (e->state == EXO_ENV_NEW || e->waiting_on)
 			return EXO_EAGAIN;
 	}
-	if (e == curenv)
-		return 0;
+	if (curenv->in_epilogue) {
+		sched_epilogue_end(curenv);
+		if (e == curenv)
+			sched_slice_start();
+	} else {
+		if (e == curenv)
+			return 0;
+		cur_tf->rax = 0;
+		sched_leave();
+	}
 	e->self->yields_in++;
-	cur_tf->rax = 0;
-	sched_leave();
 	env_run(e);
+}
+
+static int
+user_addr(uint64_t va)
+{
+	return va < EXO_ULIM;
+}
+
+/* A stack top: 16-byte aligned, in user space, with room below it. */
+static int
+check_stack(uint64_t top)
+{
+	if (top < PGSIZE || top > EXO_ULIM)
+		return EXO_ERANGE;
+	return top & 15 ? EXO_EINVAL : 0;
+}
+
+int64_t
+sys_exc_register(uint64_t cls, uint64_t handler, uint64_t stack)
+{
+	/* The vectors user code can raise, as in entry.S's USER_CLASS. */
+	static const uint64_t user_classes = 0x1UL << EXO_EXC_SYSCALL |
+	    0xb7cfbUL; /* 0,1,3-7,10-14,16,17,19 */
+	int r;
+
+	if (cls >= EXO_NEXC)
+		return EXO_ERANGE;
+	if (!(user_classes >> cls & 1))
+		return EXO_EINVAL;
+	if (handler == 0) {
+		curenv->exc[cls] = (struct exc_entry){ 0, 0 };
+		return 0;
+	}
+	if (!user_addr(handler))
+		return EXO_ERANGE;
+	if ((r = check_stack(stack)) < 0)
+		return r;
+	curenv->exc[cls] = (struct exc_entry){ handler, stack };
+	return 0;
+}
+
+int64_t
+sys_fpu(uint64_t on)
+{
+	if (on > 1)
+		return EXO_EINVAL;
+	curenv->fpu_off = !on;
+	curenv->self->fpu_off = !on;
+	arch_fpu_trap(!on);
+	return 0;
+}
+
+int64_t
+sys_upcall_register(uint64_t prologue, uint64_t epilogue, uint64_t stack,
+    struct exo_context *save)
+{
+	int r;
+
+	if (prologue == 0 && epilogue == 0) {
+		curenv->up_prologue = curenv->up_epilogue = 0;
+		return 0;
+	}
+	if ((prologue && !user_addr(prologue)) || (epilogue && !user_addr(epilogue)))
+		return EXO_ERANGE;
+	if ((r = check_stack(stack)) < 0)
+		return r;
+	if ((r = vm_user_ok((uint64_t)save, sizeof(*save), 1)) < 0)
+		return r;
+	curenv->up_prologue = prologue;
+	curenv->up_epilogue = epilogue;
+	curenv->up_stack = stack;
+	curenv->up_save = (uint64_t)save;
+	return 0;
+}
+
+int64_t
+sys_pct_register(uint64_t entry, uint64_t stack)
+{
+	int r;
+
+	if (entry == 0) {
+		curenv->pct_entry = 0;
+		return 0;
+	}
+	if (!user_addr(entry))
+		return EXO_ERANGE;
+	if ((r = check_stack(stack)) < 0)
+		return r;
+	curenv->pct_entry = entry;
+	curenv->pct_stack = stack;
+	return 0;
 }
 
 int64_t
@@ -305,13 +404,10 @@ sys_machine_exit(exo_slot_t machine, uint64_t code)
 void
 syscall_trap(struct trapframe *tf)
 {
-	uint64_t n = tf->rax - EXO_SYSCALL_BASE;
+	/* The upper half of rax carries pct's target slot. */
+	uint64_t n = (uint32_t)tf->rax - EXO_SYSCALL_BASE;
 
 	cur_tf = tf;
-	if (tf->rax < EXO_SYSCALL_BASE) {
-		tf->rax = (uint64_t)-LINUX_ENOSYS;
-		return;
-	}
 	if (n >= SYSCALL_COUNT || syscall_table[n] == NULL) {
 		tf->rax = (uint64_t)(int64_t)EXO_ENOSYS;
 		return;

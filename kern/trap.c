@@ -50,10 +50,14 @@ trap(struct trapframe *tf)
 	if (tf->trapno == T_SPURIOUS)
 		return;
 	if (!arch_frame_is_user(tf)) {
-		if (tf->trapno == T_TIMER) {
-			arch_eoi();
-			sched_tick();
-			return;
+		if (tf->trapno == T_PGFLT && arch_in_exc_fast_path(tf->rip)) {
+			/* entry.S could not push a frame for curenv's handler. */
+			kprintf("env %x: exception stack at %lx not writable: "
+				"destroyed\n", curenv->id, arch_fault_addr());
+			curenv->trapno = T_PGFLT;
+			curenv->fault_addr = arch_fault_addr();
+			env_destroy(curenv, EXO_CAUSE_FAULT, 0);
+			sched_run();
 		}
 		panic("%s in kernel mode at rip %lx, err %lx, addr %lx",
 		    trap_name(tf->trapno), tf->rip, tf->err, arch_fault_addr());
@@ -61,10 +65,13 @@ trap(struct trapframe *tf)
 	cur_tf = tf;
 	if (tf->trapno == T_TIMER) {
 		arch_eoi();
+		if (sched_deadline_armed())
+			sched_deadline();
 		sched_tick();
 		curenv->self->preemptions++;
+		sched_slice_end();
 		sched_leave();
-		sched_run();
+		sched_slice_start();
 	}
 	trap_user_fault(tf);
 }

@@ -55,6 +55,44 @@ rdtsc(void)
 }
 uint64_t time_ns(void); /* nanoseconds since boot */
 
+/*
+ * Exceptions, slice upcalls, protected control transfer (exc.c,
+ * trampoline.S).  An exception handler may change the frame (e.g. advance
+ * rip past the faulting instruction); the faulting code then resumes from
+ * it without entering the kernel.
+ */
+typedef void (*exos_exc_fn)(int cls, struct exo_excframe *f);
+int exos_exc_handle(int cls, exos_exc_fn fn);
+int exos_upcalls(void (*prologue)(struct exo_context *),
+    void (*epilogue)(struct exo_context *));
+void exos_ctx_resume(const struct exo_context *c) __attribute__((noreturn));
+int exos_pct_serve(void (*fn)(exo_envid_t caller, uint64_t w[6]));
+
+/* Transfers to the environment whose capability (with EXO_R_CALL) is in
+ * slot; the six words go in w and the reply comes back in it. */
+static inline int64_t
+exos_pct(uint64_t call, exo_slot_t slot, uint64_t w[6])
+{
+	register uint64_t r10 __asm__("r10") = w[3];
+	register uint64_t r8 __asm__("r8") = w[4];
+	register uint64_t r9 __asm__("r9") = w[5];
+	uint64_t rdi = w[0], rsi = w[1], rdx = w[2];
+	int64_t rax = (int64_t)(call | slot << EXO_PCT_SLOT_SHIFT);
+
+	__asm__ volatile("syscall"
+			 : "+a"(rax), "+D"(rdi), "+S"(rsi), "+d"(rdx), "+r"(r10),
+			 "+r"(r8), "+r"(r9)
+			 :
+			 : "rcx", "r11", "memory");
+	if (call == EXO_SYS_pct_call && rax == 0) {
+		w[0] = rdi, w[1] = rsi, w[2] = rdx;
+		w[3] = r10, w[4] = r8, w[5] = r9;
+	}
+	return rax;
+}
+#define exos_pct_call(slot, w) exos_pct(EXO_SYS_pct_call, (slot), (w))
+#define exos_pct_send(slot, w) exos_pct(EXO_SYS_pct_send, (slot), (w))
+
 /* Benchmarks (bench.c): lines in the format of ../shared/BENCHMARKS.md. */
 extern const char *bench_mode; /* "icount", "kvm" or "tcg" */
 void bench_run(const char *name, void (*op)(uint64_t iters, void *arg),

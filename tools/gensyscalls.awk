@@ -33,6 +33,8 @@ function parse_args(s,    parts, n, i, p, m) {
 {
 	num = $1
 	name = $2
+	# A name marked * has a hand-written stub in libos (unusual registers).
+	handmade = sub(/^\*/, "", name)
 	args = $0
 	sub(/^[^(]*/, "", args)
 	nargs = parse_args(args)
@@ -41,6 +43,7 @@ function parse_args(s,    parts, n, i, p, m) {
 		exit 1
 	}
 	count++
+	custom[count] = handmade
 	nums[count] = num
 	cname[count] = name
 	cnargs[count] = nargs
@@ -78,6 +81,8 @@ END {
 		split("D S d", cons, " ")
 		split("r10 r8 r9", regs, " ")
 		for (c = 1; c <= count; c++) {
+			if (custom[c])
+				continue
 			printf "static inline int64_t\nexo_%s(%s)\n{\n", cname[c], cproto[c]
 			inl = sprintf("\"a\"((uint64_t)EXO_SYS_%s)", cname[c])
 			for (i = 1; i <= cnargs[c]; i++) {

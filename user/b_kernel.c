@@ -2,7 +2,6 @@
  * b_kernel: the kernel's own primitives, measured the exokernel way.
  *   null_syscall   the null call (answered in entry.S)
  *   proc_call      a call of an empty function, for scale
- *   floor_syscall  n/a: there is no cheaper kernel entry than null_syscall
  *   vm_prot100     one batched call making 100 pages read-only
  *   vm_unprot100   one batched call making them read-write again
  *   vm_dirty       is this page dirty? one read of the page-table view
@@ -91,7 +90,6 @@ main(int argc, char **argv)
 	}
 	bench_run("proc_call", op_proc_call, NULL, 10000);
 	bench_run("null_syscall", op_null, NULL, 10000);
-	bench_na("floor_syscall", "exo");
 
 	if (page_alloc_map(VA, NPAGES, EXO_PERM_W, NULL) < 0) {
 		printf("b_kernel: cannot map %d pages\n", NPAGES);

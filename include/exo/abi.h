@@ -17,6 +17,27 @@
 /* Exokernel calls are numbered from here; lower numbers are Linux's. */
 #define EXO_SYSCALL_BASE 0x1000
 
+/* Exception classes (see struct exo_excframe below). */
+#define EXO_EXC_DE 0   /* divide error */
+#define EXO_EXC_DB 1   /* debug (single step) */
+#define EXO_EXC_BP 3   /* int3 */
+#define EXO_EXC_OF 4   /* into (not in 64-bit mode) */
+#define EXO_EXC_BR 5   /* bound (not in 64-bit mode) */
+#define EXO_EXC_UD 6   /* invalid opcode */
+#define EXO_EXC_NM 7   /* FPU used while turned off (exo_fpu) */
+#define EXO_EXC_SS 12  /* stack fault */
+#define EXO_EXC_GP 13  /* general protection */
+#define EXO_EXC_PF 14  /* page fault: addr = the faulting address */
+#define EXO_EXC_MF 16  /* x87 floating point */
+#define EXO_EXC_AC 17  /* alignment check (with EFLAGS.AC set) */
+#define EXO_EXC_XM 19  /* SIMD floating point */
+#define EXO_EXC_SYSCALL 32
+#define EXO_NEXC 33
+
+/* Kinds of slice upcall (struct exo_context's kind, and rdi at entry). */
+#define EXO_UPCALL_PROLOGUE 1
+#define EXO_UPCALL_EPILOGUE 2
+
 /* The rest is C; assembly needs only the numbers above. */
 #ifndef __ASSEMBLER__
 
@@ -47,7 +68,8 @@ enum exo_captype {
 #define EXO_R_EXEC 0x04  /* page: map executable */
 #define EXO_R_GRANT 0x08 /* may copy this capability into another environment */
 #define EXO_R_CTRL 0x10  /* env: start, destroy, grant into; slice: bind; machine: all */
-#define EXO_R_ALL 0x1f
+#define EXO_R_CALL 0x20  /* env: protected control transfer into it */
+#define EXO_R_ALL 0x3f
 
 #define EXO_SLOT_SELF 0   /* this environment */
 #define EXO_SLOT_VSPACE 1 /* this environment's address space */
@@ -116,6 +138,29 @@ struct exo_envinfo {
 	uint64_t fault_err;
 };
 
+/*
+ * Exceptions.  An environment registers a handler and an exception stack
+ * per class: the processor's exception vectors 0..31, and EXO_EXC_SYSCALL
+ * for `syscall` instructions whose number is not an exokernel call (the
+ * Linux system-call ABI).  The kernel pushes a struct exo_excframe onto
+ * the class's exception stack and jumps to the handler with rsp pointing
+ * at it, rcx and r11 overwritten, every other register as at the fault
+ * (for EXO_EXC_SYSCALL: the system call's number and arguments).  The
+ * handler resumes the faulting code itself, without the kernel: restore
+ * rax, rcx, r11, rflags and rsp from the frame, jump to its rip.
+ */
+
+struct exo_excframe {
+	uint64_t addr;   /* page fault: the address; otherwise 0 */
+	uint64_t r11;    /* as at the fault */
+	uint64_t rcx;    /* as at the fault */
+	uint64_t rax;    /* as at the fault */
+	uint64_t err;    /* the processor's error code, or 0 */
+	uint64_t rip;    /* the faulting instruction (syscall: the next one) */
+	uint64_t rflags;
+	uint64_t rsp;
+};
+
 /* The time-slice vector. */
 #define EXO_NSLICES 64
 
@@ -134,6 +179,7 @@ struct exo_info {
 	uint32_t cur_slice;  /* index of the slice running now */
 	uint32_t nenv;       /* size of the environment table */
 	uint32_t pad;
+	uint64_t epilogue_tsc; /* deadline of the end-of-slice upcall */
 	exo_envid_t slice_env[EXO_NSLICES]; /* who each slice runs; 0 = free */
 	char cmdline[256];                  /* the kernel command line */
 };
@@ -148,7 +194,46 @@ struct exo_self {
 	uint64_t slices[EXO_NSLICES / 64]; /* bitmap of those slices */
 	uint64_t preemptions;              /* timer interrupts that stopped it */
 	uint64_t yields_in;                /* directed yields received */
+	uint64_t upcalls;                  /* slice upcalls delivered */
+	uint64_t overruns;                 /* end-of-slice deadlines missed */
+	uint32_t overran;                  /* 1 if the last slice ended by force */
+	uint32_t fpu_off;                  /* 1 while it has the FPU turned off */
+	uint64_t calls_in;                 /* protected control transfers received */
 };
+
+/*
+ * Slice upcalls.  At the start of each slice it runs in, an environment
+ * with a prologue is entered there; at the end of one, at the epilogue,
+ * which must give up the processor (any yield) within the deadline of
+ * EXO_UINFO's epilogue_tsc counter ticks or be preempted by force (its
+ * self page's overruns counts that).  Either way the context that was
+ * interrupted is written to the registered struct exo_context first, so
+ * the library OS can resume or reschedule it itself.  After an upcall that
+ * yielded or overran, the environment next runs from its prologue if it
+ * has one, else from the interrupted context.
+ */
+struct exo_context {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t rip, rflags, rsp;
+	uint64_t kind; /* EXO_UPCALL_PROLOGUE or EXO_UPCALL_EPILOGUE */
+};
+
+/*
+ * Protected control transfer.  pct_call and pct_send carry six words in
+ * rdi, rsi, rdx, r10, r8, r9 into the callee, which starts at its
+ * registered entry on its registered stack with those six words, the
+ * caller's id in rax (set by the kernel: unforgeable) and every other
+ * register zero.  The target is named by an environment capability with
+ * EXO_R_CALL whose slot goes in the upper 32 bits of rax, beside the call
+ * number (use exo_pct_call/exo_pct_send in libos).  pct_call waits for the
+ * callee's pct_reply, which resumes the caller with six words in the same
+ * registers and 0 in rax; pct_send returns at once and the callee's
+ * activation runs when it is next scheduled.
+ */
+#define EXO_PCT_SLOT_SHIFT 32
+
+/* The time-slice vector. */
 #define EXO_SELF ((const volatile struct exo_self *)EXO_USELF)
 
 /* EXO_UFREEMAP: bit n set means physical page n is free. */

@@ -9,9 +9,9 @@
 #include "../../kern.h"
 #include "x86.h"
 
-extern char trap_vectors_start[];
+extern const uint64_t trap_vectors[256];
 extern char syscall_entry[];
-extern char kstack_top[], ist_stack_top[];
+extern char kstack_top[], ist_stack_top[], ist_pf_top[];
 void env_pop_tf(struct trapframe *tf) __attribute__((noreturn));
 
 _Static_assert(offsetof(struct trapframe, rax) == 14 * 8, "entry.S PUSH_REGS");
@@ -90,7 +90,8 @@ cpu_probe(void)
 	if (have_fsgsbase)
 		cr4 |= CR4_FSGSBASE;
 	lcr4(cr4);
-	lcr0((rcr0() | CR0_MP | CR0_NE | CR0_WP) & ~(CR0_EM | CR0_TS));
+	/* AM: alignment checks for user code that sets EFLAGS.AC. */
+	lcr0((rcr0() | CR0_MP | CR0_NE | CR0_WP | CR0_AM) & ~(CR0_EM | CR0_TS));
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE | EFER_NXE);
 	cpuid(0x80000002, 0, r);
 	char brand[49];
@@ -117,6 +118,7 @@ gdt_init(void)
 	gdt[(GD_TSS >> 3) + 1] = t >> 32;
 	tss.rsp[0] = (uint64_t)kstack_top;
 	tss.ist[0] = (uint64_t)ist_stack_top;
+	tss.ist[1] = (uint64_t)ist_pf_top;
 	tss.iomap = sizeof(tss);
 
 	struct tableptr p = { sizeof(gdt) - 1, (uint64_t)gdt };
@@ -135,13 +137,18 @@ static void
 idt_init(void)
 {
 	for (int n = 0; n < 256; n++) {
-		uint64_t h = (uint64_t)trap_vectors_start + 16 * n;
+		uint64_t h = trap_vectors[n];
 		idt[n].off0 = h & 0xffff;
 		idt[n].sel = GD_KCODE;
-		/* NMI, double fault and machine check get a known-good stack. */
-		idt[n].ist = (n == T_NMI || n == T_DBLFLT || n == T_MCHK) ? 1 : 0;
-		/* int3 may be used from user mode; everything else traps. */
-		idt[n].type = n == T_BRKPT ? 0xee : 0x8e;
+		/*
+		 * NMI, double fault and machine check get a known-good stack;
+		 * so do page faults, which may come from the exception fast
+		 * path while rsp points at a bad user stack (entry.S).
+		 */
+		idt[n].ist = (n == T_NMI || n == T_DBLFLT || n == T_MCHK) ? 1 :
+		    n == T_PGFLT ? 2 : 0;
+		/* int3 and the floor vectors may be used from user mode. */
+		idt[n].type = (n == T_BRKPT || n >= T_FLOOR_EXC) ? 0xee : 0x8e;
 		idt[n].off1 = h >> 16 & 0xffff;
 		idt[n].off2 = h >> 32;
 	}
@@ -192,6 +199,16 @@ void
 arch_env_pop(struct trapframe *tf)
 {
 	env_pop_tf(tf);
+}
+
+/* CR0.TS: while set, the first FPU/SIMD instruction raises #NM. */
+void
+arch_fpu_trap(int on)
+{
+	if (on)
+		lcr0(rcr0() | CR0_TS);
+	else
+		__asm__ volatile("clts");
 }
 
 void
@@ -269,4 +286,22 @@ arch_poweroff(uint64_t code)
 	outw(0xb004, 0x2000);
 	for (;;)
 		__asm__ volatile("cli; hlt");
+}
+
+extern char exc_fast_start[], exc_fast_end[], syscall_entry[];
+extern uint32_t floor_on;
+
+void
+arch_floor_off(void)
+{
+	if (floor_on) {
+		wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+		floor_on = 0;
+	}
+}
+
+int
+arch_in_exc_fast_path(uint64_t rip)
+{
+	return rip >= (uint64_t)exc_fast_start && rip < (uint64_t)exc_fast_end;
 }

@@ -36,6 +36,7 @@ struct fpstate {
 #define T_SIMDERR 19
 #define T_IRQ0 32
 #define T_TIMER 32
+#define T_FLOOR_EXC 240 /* 240..242: benchmark floors (entry.S) */
 #define T_SPURIOUS 255
 #define T_SYSCALL 256 /* not a vector: marks frames built by syscall */
 

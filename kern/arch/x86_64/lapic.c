@@ -22,7 +22,8 @@
 #define PIT_HZ 1193182
 
 static volatile uint32_t *lapic;
-static uint64_t tsc_hz;
+static uint64_t tsc_hz, apic_hz;
+static uint32_t slice_count; /* timer counts per slice */
 
 static inline uint32_t
 lapic_read(uint32_t reg)
@@ -87,20 +88,39 @@ calibrate(uint64_t *apic_per_sec)
 	tsc_hz = (t1 - t0) * 100;
 }
 
+static uint32_t
+ns_to_count(uint64_t ns)
+{
+	uint64_t count = apic_hz * ns / 1000000000UL;
+
+	return count == 0 ? 1 : count > 0xffffffffU ? 0xffffffffU : (uint32_t)count;
+}
+
 void
 arch_timer_init(uint64_t slice_ns)
 {
-	uint64_t apic_hz;
-
 	calibrate(&apic_hz);
-	uint64_t count = apic_hz * slice_ns / 1000000000UL;
-	if (count == 0)
-		count = 1;
+	uint32_t count = ns_to_count(slice_ns);
+	slice_count = count;
 	kprintf("timer: tsc %lu kHz, apic %lu kHz, slice %lu us\n",
 	    tsc_hz / 1000, apic_hz / 1000, slice_ns / 1000);
 	lapic_write(LAPIC_TIMER_DIV, 0x3);
 	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | T_TIMER);
-	lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);
+	lapic_write(LAPIC_TIMER_INIT, count);
+}
+
+/* The next interrupt comes ns from now (an epilogue's deadline). */
+void
+arch_timer_deadline(uint64_t ns)
+{
+	lapic_write(LAPIC_TIMER_INIT, ns_to_count(ns));
+}
+
+/* A whole slice from now, and every slice after. */
+void
+arch_timer_restart(void)
+{
+	lapic_write(LAPIC_TIMER_INIT, slice_count);
 }
 
 uint64_t

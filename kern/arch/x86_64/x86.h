@@ -20,6 +20,7 @@
 #define CR0_TS (1UL << 3)
 #define CR0_NE (1UL << 5)
 #define CR0_WP (1UL << 16)
+#define CR0_AM (1UL << 18)
 #define CR0_PG (1UL << 31)
 #define CR4_PGE (1UL << 7)
 #define CR4_OSFXSR (1UL << 9)

@@ -1,0 +1,126 @@
+/*
+ * Exceptions, slice upcalls and protected control transfer, the library
+ * OS's side: stacks, registration, and dispatch to C handlers.  The entry
+ * code is in trampoline.S.  One exception stack serves every class; an
+ * exception raised while a handler runs on it cannot be handled (its frame
+ * would overwrite the handler's), so it ends the program with a message.
+ */
+#include "exos.h"
+#include "internal.h"
+
+#define EXC_STACK_TOP 0x00007b0000000000UL
+#define EXC_STACK_PAGES 8
+#define UPCALL_STACK_TOP 0x00007b0000100000UL
+#define PCT_STACK_TOP 0x00007b0000200000UL
+#define AUX_STACK_PAGES 8
+
+extern char exos_exc_entry_0[];
+extern char exos_upcall_entry[], exos_pct_entry[];
+struct exo_context exos_upcall_save;
+void (*exos_pct_fn)(exo_envid_t caller, uint64_t w[6]);
+
+static exos_exc_fn handlers[EXO_NEXC];
+static int have_exc_stack;
+static void (*prologue_fn)(struct exo_context *);
+static void (*epilogue_fn)(struct exo_context *);
+
+/* The entry stub of each class a user program can raise. */
+extern char exos_exc_entry_1[], exos_exc_entry_3[], exos_exc_entry_4[],
+    exos_exc_entry_5[], exos_exc_entry_6[], exos_exc_entry_7[],
+    exos_exc_entry_10[], exos_exc_entry_11[], exos_exc_entry_12[],
+    exos_exc_entry_13[], exos_exc_entry_14[], exos_exc_entry_16[],
+    exos_exc_entry_17[], exos_exc_entry_19[], exos_exc_entry_32[];
+
+static void *const entries[EXO_NEXC] = {
+	[0] = exos_exc_entry_0, [1] = exos_exc_entry_1, [3] = exos_exc_entry_3,
+	[4] = exos_exc_entry_4, [5] = exos_exc_entry_5, [6] = exos_exc_entry_6,
+	[7] = exos_exc_entry_7, [10] = exos_exc_entry_10,
+	[11] = exos_exc_entry_11, [12] = exos_exc_entry_12,
+	[13] = exos_exc_entry_13, [14] = exos_exc_entry_14,
+	[16] = exos_exc_entry_16, [17] = exos_exc_entry_17,
+	[19] = exos_exc_entry_19, [32] = exos_exc_entry_32,
+};
+
+static int
+map_stack(uint64_t top, uint64_t pages)
+{
+	return (int)page_alloc_map(top - pages * EXO_PGSIZE, pages, EXO_PERM_W, NULL);
+}
+
+int
+exos_exc_handle(int cls, exos_exc_fn fn)
+{
+	int r;
+
+	if (cls < 0 || cls >= EXO_NEXC || entries[cls] == NULL)
+		return EXO_EINVAL;
+	if (fn == NULL) {
+		handlers[cls] = NULL;
+		return (int)exo_exc_register((uint64_t)cls, 0, 0);
+	}
+	if (!have_exc_stack) {
+		if ((r = map_stack(EXC_STACK_TOP, EXC_STACK_PAGES)) < 0)
+			return r;
+		have_exc_stack = 1;
+	}
+	handlers[cls] = fn;
+	return (int)exo_exc_register((uint64_t)cls, (uint64_t)entries[cls],
+	    EXC_STACK_TOP);
+}
+
+void
+exos_exc_dispatch(int cls, struct exo_excframe *f)
+{
+	if (f->rsp > EXC_STACK_TOP - EXC_STACK_PAGES * EXO_PGSIZE &&
+	    f->rsp <= EXC_STACK_TOP) {
+		printf("libos: exception %d at rip %lx inside an exception "
+		       "handler; giving up\n", cls, f->rip);
+		exit(128 + cls);
+	}
+	handlers[cls](cls, f);
+}
+
+uint64_t
+exos_upcall_dispatch(uint64_t kind)
+{
+	if (kind == EXO_UPCALL_PROLOGUE && prologue_fn)
+		prologue_fn(&exos_upcall_save);
+	if (kind == EXO_UPCALL_EPILOGUE && epilogue_fn)
+		epilogue_fn(&exos_upcall_save);
+	return kind;
+}
+
+int
+exos_upcalls(void (*prologue)(struct exo_context *),
+    void (*epilogue)(struct exo_context *))
+{
+	static int have_stack;
+	int r;
+
+	if (!have_stack) {
+		if ((r = map_stack(UPCALL_STACK_TOP, AUX_STACK_PAGES)) < 0)
+			return r;
+		have_stack = 1;
+	}
+	prologue_fn = prologue;
+	epilogue_fn = epilogue;
+	return (int)exo_upcall_register(prologue ? (uint64_t)exos_upcall_entry : 0,
+	    epilogue ? (uint64_t)exos_upcall_entry : 0, UPCALL_STACK_TOP,
+	    &exos_upcall_save);
+}
+
+int
+exos_pct_serve(void (*fn)(exo_envid_t caller, uint64_t w[6]))
+{
+	static int have_stack;
+	int r;
+
+	if (!have_stack) {
+		if ((r = map_stack(PCT_STACK_TOP, AUX_STACK_PAGES)) < 0)
+			return r;
+		have_stack = 1;
+	}
+	exos_pct_fn = fn;
+	return (int)exo_pct_register(fn ? (uint64_t)exos_pct_entry : 0,
+	    PCT_STACK_TOP);
+}
