@@ -256,6 +256,14 @@ env_destroy(struct env *e, uint32_t cause, int64_t status)
 void
 env_run(struct env *e)
 {
+	env_switch(e);
+	arch_env_pop(env_ctx(e));
+}
+
+/* Makes e the running environment: its FPU, segment bases, page tables. */
+void
+env_switch(struct env *e)
+{
 	assert(e->state == EXO_ENV_RUNNABLE && e->waiting_on == NULL);
 	if (curenv != e) {
 		if (curenv) {
@@ -275,5 +283,4 @@ env_run(struct env *e)
 		curenv = e;
 	}
 	arch_vspace_load(e->root);
-	arch_env_pop(env_ctx(e));
 }

@@ -70,6 +70,7 @@ int env_lookup(exo_envid_t id, struct env **out);
 void env_start(struct env *e, uint64_t rip, uint64_t rsp, uint64_t arg);
 void env_destroy(struct env *e, uint32_t cause, int64_t status);
 void env_run(struct env *e) __attribute__((noreturn));
+void env_switch(struct env *e);
 struct trapframe *env_ctx(struct env *e);
 int env_copyout(struct env *e, uint64_t va, const void *src, uint64_t len);
 void env_get(struct env *e);

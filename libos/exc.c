@@ -3,13 +3,11 @@
  * OS's side: stacks, registration, and dispatch to C handlers.  The entry
  * code is in trampoline.S.  One exception stack serves every class; an
  * exception raised while a handler runs on it cannot be handled (its frame
- * would overwrite the handler's), so it ends the program with a message.
+ * overwrites the handler's), so it ends the program with a message.
  */
 #include "exos.h"
 #include "internal.h"
 
-#define EXC_STACK_TOP 0x00007b0000000000UL
-#define EXC_STACK_PAGES 8
 #define UPCALL_STACK_TOP 0x00007b0000100000UL
 #define PCT_STACK_TOP 0x00007b0000200000UL
 #define AUX_STACK_PAGES 8
@@ -19,7 +17,7 @@ extern char exos_upcall_entry[], exos_pct_entry[];
 struct exo_context exos_upcall_save;
 void (*exos_pct_fn)(exo_envid_t caller, uint64_t w[6]);
 
-static exos_exc_fn handlers[EXO_NEXC];
+exos_exc_fn exos_exc_handlers[EXO_NEXC]; /* called by trampoline.S */
 static int have_exc_stack;
 static void (*prologue_fn)(struct exo_context *);
 static void (*epilogue_fn)(struct exo_context *);
@@ -55,29 +53,30 @@ exos_exc_handle(int cls, exos_exc_fn fn)
 	if (cls < 0 || cls >= EXO_NEXC || entries[cls] == NULL)
 		return EXO_EINVAL;
 	if (fn == NULL) {
-		handlers[cls] = NULL;
+		exos_exc_handlers[cls] = NULL;
 		return (int)exo_exc_register((uint64_t)cls, 0, 0);
 	}
 	if (!have_exc_stack) {
-		if ((r = map_stack(EXC_STACK_TOP, EXC_STACK_PAGES)) < 0)
+		if ((r = map_stack(EXOS_EXC_STACK_TOP,
+			 EXOS_EXC_STACK_SIZE / EXO_PGSIZE)) < 0)
 			return r;
 		have_exc_stack = 1;
 	}
-	handlers[cls] = fn;
+	exos_exc_handlers[cls] = fn;
 	return (int)exo_exc_register((uint64_t)cls, (uint64_t)entries[cls],
-	    EXC_STACK_TOP);
+	    EXOS_EXC_STACK_TOP);
 }
 
+/*
+ * An exception while a handler ran: its frame has overwritten the
+ * handler's own, so there is nothing to return to.
+ */
 void
-exos_exc_dispatch(int cls, struct exo_excframe *f)
+exos_exc_nested(const struct exo_excframe *f)
 {
-	if (f->rsp > EXC_STACK_TOP - EXC_STACK_PAGES * EXO_PGSIZE &&
-	    f->rsp <= EXC_STACK_TOP) {
-		printf("libos: exception %d at rip %lx inside an exception "
-		       "handler; giving up\n", cls, f->rip);
-		exit(128 + cls);
-	}
-	handlers[cls](cls, f);
+	printf("libos: exception at rip %lx (address %lx) inside an exception "
+	       "handler; giving up\n", f->rip, f->addr);
+	exit(128 + EXO_EXC_PF);
 }
 
 uint64_t

@@ -4,6 +4,12 @@
 #ifndef EXOS_INTERNAL_H
 #define EXOS_INTERNAL_H
 
+/* The exception stack, shared by every class (exc.c, trampoline.S). */
+#define EXOS_EXC_STACK_TOP 0x00007b0000000000
+#define EXOS_EXC_STACK_SIZE 0x8000
+#define EXOS_EXC_STACK_LO (EXOS_EXC_STACK_TOP - EXOS_EXC_STACK_SIZE)
+
+#ifndef __ASSEMBLER__
 #include "exos.h"
 
 /* Where the spawner copies pages through before handing them over. */
@@ -25,4 +31,5 @@ struct exos_startblock {
 extern uint64_t exos_bootimg_size;
 void bootimg_adopt(void);
 
+#endif /* __ASSEMBLER__ */
 #endif

@@ -6,6 +6,8 @@
  */
 #include <exo/syscall.h>
 
+#include "internal.h"
+
 /*
  * Exceptions: the kernel enters exos_exc_entry_N with rsp at a struct
  * exo_excframe (offsets: addr 0, r11 8, rcx 16, rax 24, err 32, rip 40,
@@ -14,8 +16,34 @@
 .macro EXC_ENTRY n
 	.globl exos_exc_entry_\n
 exos_exc_entry_\n:
-	movl $\n, %ecx
-	jmp exc_common
+	/* A fault on the exception stack itself cannot be handled. */
+	movq 56(%rsp), %rax
+	movabsq $EXOS_EXC_STACK_LO, %rcx
+	subq %rcx, %rax
+	cmpq $EXOS_EXC_STACK_SIZE, %rax
+	jb exc_nested
+	pushq %rdi
+	pushq %rsi
+	pushq %rdx
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	/* The SSE state too, unless the FPU is off (that is what #NM means). */
+	.if \n != EXO_EXC_NM
+	subq $512, %rsp
+	fxsave64 (%rsp)
+	.set fx, 512
+	.else
+	.set fx, 0
+	.endif
+	movl $\n, %edi
+	leaq fx + 48(%rsp), %rsi
+	call *exos_exc_handlers + 8 * \n(%rip)
+	.if \n != EXO_EXC_NM
+	fxrstor64 (%rsp)
+	addq $512, %rsp
+	.endif
+	jmp exc_resume
 .endm
 
 	.text
@@ -27,33 +55,8 @@ exos_exc_entry_\n:
 .endr
 	.noaltmacro
 
-exc_common:
-	pushq %rdi
-	pushq %rsi
-	pushq %rdx
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	/* The SSE state, unless the FPU is off (that is what #NM means). */
-	cmpl $EXO_EXC_NM, %ecx
-	je 1f
-	subq $512, %rsp
-	fxsave64 (%rsp)
-1:	pushq %rcx
-	pushq %rcx /* keep rsp 16-byte aligned */
-	movl %ecx, %edi
-	leaq 16 + 48(%rsp), %rsi
-	cmpl $EXO_EXC_NM, %ecx
-	je 2f
-	addq $512, %rsi
-2:	call exos_exc_dispatch
-	popq %rcx
-	popq %rcx
-	cmpl $EXO_EXC_NM, %ecx
-	je 3f
-	fxrstor64 (%rsp)
-	addq $512, %rsp
-3:	popq %r10
+exc_resume:
+	popq %r10
 	popq %r9
 	popq %r8
 	popq %rdx
@@ -69,6 +72,10 @@ exc_common:
 	popfq
 	popq %rsp
 	jmp *exos_resume_rip(%rip)
+
+exc_nested:
+	movq %rsp, %rdi
+	call exos_exc_nested
 
 /*
  * exos_ctx_resume(const struct exo_context *c): continue an interrupted

@@ -18,6 +18,12 @@ _Static_assert(offsetof(struct trapframe, rax) == 14 * 8, "entry.S PUSH_REGS");
 _Static_assert(offsetof(struct trapframe, trapno) == 15 * 8, "entry.S vector");
 _Static_assert(offsetof(struct trapframe, rip) == 17 * 8, "entry.S iretq");
 _Static_assert(sizeof(struct trapframe) == 22 * 8, "entry.S frame size");
+_Static_assert(offsetof(struct trapframe, r12) == 24 &&
+	offsetof(struct trapframe, rbp) == 64 &&
+	offsetof(struct trapframe, rbx) == 104 &&
+	offsetof(struct trapframe, rip) == 136 &&
+	offsetof(struct trapframe, rflags) == 152 &&
+	offsetof(struct trapframe, rsp) == 160, "entry.S TF_* offsets");
 
 struct tss {
 	uint32_t reserved0;
@@ -241,18 +247,31 @@ arch_fault_addr(void)
 	return rcr2();
 }
 
+/*
+ * User code may change its FS and GS bases itself (CR4.FSGSBASE), so they
+ * are read back at every switch; the instructions are much cheaper than
+ * the MSRs where the processor has them.
+ */
 void
 arch_fs_gs_save(uint64_t *fs, uint64_t *gs)
 {
-	*fs = rdmsr(MSR_FSBASE);
-	*gs = rdmsr(MSR_GSBASE);
+	if (have_fsgsbase) {
+		__asm__ volatile("rdfsbase %0; rdgsbase %1" : "=r"(*fs), "=r"(*gs));
+	} else {
+		*fs = rdmsr(MSR_FSBASE);
+		*gs = rdmsr(MSR_GSBASE);
+	}
 }
 
 void
 arch_fs_gs_restore(uint64_t fs, uint64_t gs)
 {
-	wrmsr(MSR_FSBASE, fs);
-	wrmsr(MSR_GSBASE, gs);
+	if (have_fsgsbase) {
+		__asm__ volatile("wrfsbase %0; wrgsbase %1" : : "r"(fs), "r"(gs));
+	} else {
+		wrmsr(MSR_FSBASE, fs);
+		wrmsr(MSR_GSBASE, gs);
+	}
 }
 
 uint64_t

@@ -39,6 +39,17 @@
  * (env_run calls arch_floor_off) puts syscall_entry back.  Harmless to
  * anyone: they affect only the environment that asks, and only timing.
  */
+/* Offsets in struct trapframe (frame.h; checked in cpu.c). */
+#define TF_R15 0
+#define TF_R14 8
+#define TF_R13 16
+#define TF_R12 24
+#define TF_RBP 64
+#define TF_RBX 104
+#define TF_RIP 136
+#define TF_RFLAGS 152
+#define TF_RSP 160
+
 #define T_FLOOR_EXC 240
 #define T_FLOOR_ON 241
 #define T_FLOOR_OFF 242
@@ -241,6 +252,11 @@ syscall_entry:
 	sysretq
 1:	cmpq $EXO_SYSCALL_BASE, %rax
 	jb syscall_linux
+	cmpl $EXO_SYS_pct_call, %eax
+	je pct_fast_call
+	cmpl $EXO_SYS_pct_reply, %eax
+	je pct_fast_reply
+syscall_general:
 	movq %rsp, syscall_user_rsp(%rip)
 	leaq kstack_top(%rip), %rsp
 	pushq $(GD_UDATA | 3)
@@ -261,6 +277,114 @@ syscall_entry:
 	popq %r11 /* rflags */
 	popq %rsp
 	sysretq
+
+/*
+ * Protected control transfer, the common case (kern/pct.c says which).
+ * pct_fast_call saves the caller's preserved registers as a struct
+ * pct_lean for pct_fast_call_c and enters the callee with the six words
+ * still in rdi, rsi, rdx, r10, r8, r9, its caller's id in rax and every
+ * other register cleared.
+ */
+pct_fast_call:
+	movq %rsp, syscall_user_rsp(%rip)
+	leaq kstack_top(%rip), %rsp
+	pushq %rax
+	pushq syscall_user_rsp(%rip)
+	pushq %r11
+	pushq %rcx
+	pushq %r15
+	pushq %r14
+	pushq %r13
+	pushq %r12
+	pushq %rbp
+	pushq %rbx
+	movq %rsp, %rbx /* the struct pct_lean */
+	pushq %rdi
+	pushq %rsi
+	pushq %rdx
+	pushq %r10
+	pushq %r8
+	pushq %r9
+	movq %rbx, %rdi
+	call pct_fast_call_c
+	popq %r9
+	popq %r8
+	popq %r10
+	popq %rdx
+	popq %rsi
+	popq %rdi
+	testl %eax, %eax
+	jz 1f
+	xorl %ebx, %ebx
+	xorl %ebp, %ebp
+	xorl %r12d, %r12d
+	xorl %r13d, %r13d
+	xorl %r14d, %r14d
+	xorl %r15d, %r15d
+	xorl %r11d, %r11d /* no flags leak either */
+	movq pct_next_rax(%rip), %rax
+	movq pct_next_rip(%rip), %rcx
+	movl $USER_RFLAGS, %r11d
+	movq pct_next_rsp(%rip), %rsp
+	sysretq
+1:	popq %rbx /* not taken: restore and do it the general way */
+	popq %rbp
+	popq %r12
+	popq %r13
+	popq %r14
+	popq %r15
+	popq %rcx
+	popq %r11
+	popq %rax /* the user's rsp: put back below */
+	movq %rax, syscall_user_rsp(%rip)
+	popq %rax
+	movq syscall_user_rsp(%rip), %rsp
+	jmp syscall_general
+
+/*
+ * pct_fast_reply: the callee's own registers are dropped; the caller's
+ * come back from its saved context, with the six words in their registers.
+ */
+pct_fast_reply:
+	movq %rsp, syscall_user_rsp(%rip)
+	leaq kstack_top(%rip), %rsp
+	pushq %rax
+	pushq %rcx
+	pushq %r11
+	pushq %rdi
+	pushq %rsi
+	pushq %rdx
+	pushq %r10
+	pushq %r8
+	pushq %r9
+	pushq %r9 /* alignment */
+	call pct_fast_reply_c
+	popq %r9
+	popq %r9
+	popq %r8
+	popq %r10
+	popq %rdx
+	popq %rsi
+	popq %rdi
+	popq %r11
+	popq %rcx
+	testq %rax, %rax
+	jz 1f
+	addq $8, %rsp
+	movq TF_RBX(%rax), %rbx
+	movq TF_RBP(%rax), %rbp
+	movq TF_R12(%rax), %r12
+	movq TF_R13(%rax), %r13
+	movq TF_R14(%rax), %r14
+	movq TF_R15(%rax), %r15
+	movq TF_RIP(%rax), %rcx
+	movq TF_RFLAGS(%rax), %r11
+	movq TF_RSP(%rax), %rsp
+	xorl %eax, %eax
+	sysretq
+1:	popq %rax
+	movq syscall_user_rsp(%rip), %rsp
+	jmp syscall_general
 
 	.section .rodata
 	.align 8
