@@ -17,7 +17,7 @@ UCFLAGS := $(COMMON) -fno-pie -mno-red-zone -Ilibos
 HOSTCFLAGS := -std=gnu11 -O1 -g $(WARN) -Iinclude -I$(B)/include \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
-KERN_SRC := $(wildcard kern/*.c kern/arch/x86_64/*.c) lib/fmt.c lib/string.c \
+KERN_SRC := $(filter-out %/asm_offsets.c,$(wildcard kern/*.c kern/arch/x86_64/*.c)) lib/fmt.c lib/string.c \
 	lib/elf.c lib/bootimg.c
 KERN_ASM := kern/arch/x86_64/boot.S kern/arch/x86_64/entry.S
 KERN_OBJ := $(patsubst %,$(B)/k/%.o,$(KERN_SRC) $(KERN_ASM))
@@ -57,6 +57,13 @@ $(B)/k/%.c.o: %.c $(GEN)
 $(B)/k/%.S.o: %.S $(GEN)
 	@mkdir -p $(@D)
 	$(CC) $(KCFLAGS) -MMD -c $< -o $@
+
+# Structure offsets for entry.S, from the compiler (asm_offsets.c).
+$(B)/kern/asm_offsets.h: kern/arch/x86_64/asm_offsets.c $(GEN) $(wildcard kern/*.h kern/arch/x86_64/*.h include/exo/*.h)
+	$(CC) $(KCFLAGS) -S -o - $< | sed -n 's/.*->\([A-Z_0-9]*\) \([0-9]*\).*/#define \1 \2/p' > $@.tmp
+	mv $@.tmp $@
+
+$(B)/k/kern/arch/x86_64/entry.S.o: $(B)/kern/asm_offsets.h
 
 $(B)/kernel.elf: $(KERN_OBJ) kern/arch/x86_64/kernel.ld
 	$(LD) -n -nostdlib --no-warn-rwx-segments -z noexecstack -z max-page-size=4096 -T kern/arch/x86_64/kernel.ld \

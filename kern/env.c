@@ -214,7 +214,6 @@ env_wake_callers(struct env *e)
 		if (w->state == EXO_ENV_RUNNABLE && w->waiting_on == e) {
 			w->waiting_on = NULL;
 			env_ctx(w)->rax = (uint64_t)(int64_t)EXO_EDEAD;
-			sched_add(w);
 		}
 	}
 }
@@ -227,7 +226,7 @@ void
 env_destroy(struct env *e, uint32_t cause, int64_t status)
 {
 	assert(e->state == EXO_ENV_NEW || e->state == EXO_ENV_RUNNABLE);
-	if (e->state == EXO_ENV_RUNNABLE && e->waiting_on == NULL)
+	if (e->state == EXO_ENV_RUNNABLE)
 		sched_remove(e);
 	if (e->in_epilogue)
 		sched_epilogue_end(e);

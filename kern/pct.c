@@ -4,8 +4,12 @@
  * activation — a second context beside its own, started fresh at the entry
  * with every register but the six words and the caller's id cleared, so
  * nothing of the caller leaks — until it replies.  A synchronous caller is
- * blocked (off the run queue) until then and donates the rest of its slice;
+ * blocked (waiting_on: the scheduler passes it over) until then and
+ * donates the rest of its slice;
  * if the callee dies first, the caller resumes with EXO_EDEAD.
+ *
+ * These are the general paths; entry.S has fast paths for the common case
+ * of pct_call and pct_reply, which must keep the same rules.
  */
 #include "cap.h"
 #include "env.h"
@@ -57,77 +61,6 @@ pct_activate(struct env *e, exo_envid_t caller)
 	e->self->calls_in++;
 }
 
-/*
- * The fast paths (entry.S: pct_fast_call, pct_fast_reply) for the common
- * case: no activation or epilogue in the way, FPU on on both sides.  They
- * save and restore only what a system call preserves (rbx, rbp, r12-r15,
- * rsp, and rip and rflags from rcx and r11); the six words stay in their
- * registers throughout.  Anything unusual returns 0 and entry.S takes the
- * general path, which gives the proper error.
- */
-struct pct_lean {
-	uint64_t rbx, rbp, r12, r13, r14, r15, rip, rflags, rsp, rax;
-};
-
-/* Where the callee starts: read by entry.S after pct_fast_call_c. */
-uint64_t pct_next_rip, pct_next_rsp, pct_next_rax;
-
-int
-pct_fast_call_c(const struct pct_lean *l)
-{
-	exo_slot_t slot = l->rax >> EXO_PCT_SLOT_SHIFT;
-	struct env *a = curenv, *e;
-	struct cap *c;
-
-	if (a->in_act || a->in_epilogue || a->fpu_off ||
-	    cap_lookup(&a->cs, slot, EXO_CAP_ENV, EXO_R_CALL, &c) < 0)
-		return 0;
-	e = &envs[ENVX(c->name)];
-	if (e == a || e->state != EXO_ENV_RUNNABLE || e->pct_entry == 0 ||
-	    e->in_act || e->waiting_on || e->fpu_off)
-		return 0;
-	struct trapframe *t = &a->tf;
-	t->rbx = l->rbx;
-	t->rbp = l->rbp;
-	t->r12 = l->r12;
-	t->r13 = l->r13;
-	t->r14 = l->r14;
-	t->r15 = l->r15;
-	t->rip = t->rcx = l->rip;
-	t->rflags = t->r11 = l->rflags;
-	t->rsp = l->rsp;
-	t->rax = 0;
-	sched_remove(a);
-	a->waiting_on = e;
-	e->in_act = 1;
-	e->act_caller = a->id;
-	e->self->calls_in++;
-	pct_next_rip = e->pct_entry;
-	pct_next_rsp = e->pct_stack;
-	pct_next_rax = (uint64_t)a->id;
-	env_switch(e);
-	return 1;
-}
-
-/* Returns the caller's context to resume, or NULL for the general path. */
-struct trapframe *
-pct_fast_reply_c(void)
-{
-	struct env *b = curenv, *a;
-
-	if (!b->in_act || !b->act_caller || b->fpu_off)
-		return NULL;
-	a = &envs[ENVX(b->act_caller)];
-	if (a->id != b->act_caller || a->state != EXO_ENV_RUNNABLE ||
-	    a->waiting_on != b || a->in_act || a->fpu_off)
-		return NULL;
-	b->in_act = 0;
-	a->waiting_on = NULL;
-	sched_add(a);
-	env_switch(a);
-	return &a->tf;
-}
-
 int64_t
 sys_pct_call(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
     uint64_t a5)
@@ -143,7 +76,6 @@ sys_pct_call(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 	pct_activate(e, curenv->id);
 	cur_tf->rax = 0;
 	sched_leave();
-	sched_remove(curenv);
 	curenv->waiting_on = e;
 	env_run(e);
 }
@@ -182,7 +114,6 @@ sys_pct_reply(uint64_t r0, uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
 		t->r8 = r4;
 		t->r9 = r5;
 		caller->waiting_on = NULL;
-		sched_add(caller);
 		env_run(caller);
 	}
 	sched_run();

@@ -6,8 +6,8 @@
  * the runnable environments.  A directed yield hands the rest of the current
  * slice to a named environment.  Policy beyond that is the library OS's.
  *
- * The run queue is a circular list of the runnable environments; rr_last is
- * the one the round-robin picked last.
+ * The run queue is a circular list of the started environments; rr_last
+ * is the one the round-robin picked last.
  */
 #include "env.h"
 #include "kern.h"
@@ -108,17 +108,29 @@ sched_slice_put(uint64_t i)
 		slice_bind(i, NULL);
 }
 
+/*
+ * An environment blocked in a protected control transfer stays on the run
+ * queue (so the transfer fast path need not touch it) but is passed over.
+ * Blocking never forms a cycle (a callee that waits refuses calls), so if
+ * anything is on the queue, something can run.
+ */
 static struct env *
 pick(void)
 {
 	struct env *e = slice_env[info->cur_slice];
 
-	if (e && e->state == EXO_ENV_RUNNABLE)
+	if (e && e->state == EXO_ENV_RUNNABLE && e->waiting_on == NULL)
 		return e;
 	if (runq == NULL)
 		return NULL;
-	rr_last = rr_last ? rr_last->run_next : runq;
-	return rr_last;
+	e = rr_last ? rr_last->run_next : runq;
+	for (struct env *start = e; e->waiting_on; ) {
+		e = e->run_next;
+		if (e == start)
+			panic("sched: every runnable environment is blocked");
+	}
+	rr_last = e;
+	return e;
 }
 
 /*

@@ -255,7 +255,9 @@ sys_yield(exo_envid_t target)
 	int r;
 
 	if (target == EXO_ENV_ANY) {
-		e = curenv->run_next;
+		/* The next one that can run (callers in a transfer wait). */
+		for (e = curenv->run_next; e != curenv && e->waiting_on;)
+			e = e->run_next;
 	} else {
 		if ((r = env_lookup(target, &e)) < 0)
 			return r;

@@ -18,12 +18,6 @@ _Static_assert(offsetof(struct trapframe, rax) == 14 * 8, "entry.S PUSH_REGS");
 _Static_assert(offsetof(struct trapframe, trapno) == 15 * 8, "entry.S vector");
 _Static_assert(offsetof(struct trapframe, rip) == 17 * 8, "entry.S iretq");
 _Static_assert(sizeof(struct trapframe) == 22 * 8, "entry.S frame size");
-_Static_assert(offsetof(struct trapframe, r12) == 24 &&
-	offsetof(struct trapframe, rbp) == 64 &&
-	offsetof(struct trapframe, rbx) == 104 &&
-	offsetof(struct trapframe, rip) == 136 &&
-	offsetof(struct trapframe, rflags) == 152 &&
-	offsetof(struct trapframe, rsp) == 160, "entry.S TF_* offsets");
 
 struct tss {
 	uint32_t reserved0;
@@ -54,6 +48,8 @@ static struct tss tss;
 static uint64_t gdt[7];
 static struct gate idt[256];
 static int have_fsgsbase;
+/* entry.S's fast paths need the instructions and no floor active. */
+uint32_t no_fsgsbase = 1, pct_slow = 1;
 
 /* The features the kernel cannot run without, and where CPUID shows them. */
 static const struct {
@@ -95,6 +91,7 @@ cpu_probe(void)
 		cr4 |= CR4_SMEP;
 	if (have_fsgsbase)
 		cr4 |= CR4_FSGSBASE;
+	no_fsgsbase = pct_slow = !have_fsgsbase;
 	lcr4(cr4);
 	/* AM: alignment checks for user code that sets EFLAGS.AC. */
 	lcr0((rcr0() | CR0_MP | CR0_NE | CR0_WP | CR0_AM) & ~(CR0_EM | CR0_TS));
@@ -316,6 +313,7 @@ arch_floor_off(void)
 	if (floor_on) {
 		wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
 		floor_on = 0;
+		pct_slow = no_fsgsbase;
 	}
 }
 

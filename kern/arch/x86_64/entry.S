@@ -24,6 +24,10 @@
  */
 #include <exo/syscall.h>
 
+#include "asm_offsets.h"
+
+#define NENV 1024 /* kern/env.h; checked in asm_offsets.c */
+
 #define GD_KCODE 0x08
 #define GD_UDATA 0x18
 #define GD_UCODE 0x20
@@ -39,17 +43,6 @@
  * (env_run calls arch_floor_off) puts syscall_entry back.  Harmless to
  * anyone: they affect only the environment that asks, and only timing.
  */
-/* Offsets in struct trapframe (frame.h; checked in cpu.c). */
-#define TF_R15 0
-#define TF_R14 8
-#define TF_R13 16
-#define TF_R12 24
-#define TF_RBP 64
-#define TF_RBX 104
-#define TF_RIP 136
-#define TF_RFLAGS 152
-#define TF_RSP 160
-
 #define T_FLOOR_EXC 240
 #define T_FLOOR_ON 241
 #define T_FLOOR_OFF 242
@@ -128,7 +121,10 @@ vector\n:
 	.if \n == T_FLOOR_ON
 	leaq syscall_floor(%rip), %rax
 	movl $1, floor_on(%rip)
+	movl $1, pct_slow(%rip)
 	.else
+	movl no_fsgsbase(%rip), %eax
+	movl %eax, pct_slow(%rip)
 	leaq syscall_entry(%rip), %rax
 	movl $0, floor_on(%rip)
 	.endif
@@ -279,111 +275,170 @@ syscall_general:
 	sysretq
 
 /*
- * Protected control transfer, the common case (kern/pct.c says which).
- * pct_fast_call saves the caller's preserved registers as a struct
- * pct_lean for pct_fast_call_c and enters the callee with the six words
- * still in rdi, rsi, rdx, r10, r8, r9, its caller's id in rax and every
- * other register cleared.
+ * Protected control transfer, the common case, all in assembly: neither
+ * side in an epilogue or with its FPU off, the caller not itself in an
+ * activation, the processor with FSGSBASE, no benchmark floor active
+ * (pct_slow says the last two).
+ * Anything else — including every error — goes the general way
+ * (kern/pct.c), which gives the proper answer.  Only what a system call
+ * preserves is saved (rbx, rbp, r12-r15, rsp, and rip and rflags from rcx
+ * and r11); the six words stay in rdi, rsi, rdx, r10, r8, r9 throughout.
+ * The callee's activation context (act_tf) is written only if it is
+ * preempted.
  */
+.macro SWITCH_TO from, to, scratch
+	fxsave64 ENV_FP(\from)
+	fxrstor64 ENV_FP(\to)
+	rdfsbase \scratch
+	movq \scratch, ENV_FSBASE(\from)
+	rdgsbase \scratch
+	movq \scratch, ENV_GSBASE(\from)
+	movq ENV_FSBASE(\to), \scratch
+	wrfsbase \scratch
+	movq ENV_GSBASE(\to), \scratch
+	wrgsbase \scratch
+	leaq ENV_EXC(\to), \scratch
+	movq \scratch, exc_table(%rip)
+	movq \to, curenv(%rip)
+	movq ENV_ROOT(\to), \scratch
+	movq \scratch, %cr3
+.endm
+
 pct_fast_call:
 	movq %rsp, syscall_user_rsp(%rip)
-	leaq kstack_top(%rip), %rsp
-	pushq %rax
-	pushq syscall_user_rsp(%rip)
-	pushq %r11
-	pushq %rcx
-	pushq %r15
-	pushq %r14
-	pushq %r13
-	pushq %r12
-	pushq %rbp
-	pushq %rbx
-	movq %rsp, %rbx /* the struct pct_lean */
-	pushq %rdi
-	pushq %rsi
-	pushq %rdx
-	pushq %r10
-	pushq %r8
-	pushq %r9
-	movq %rbx, %rdi
-	call pct_fast_call_c
-	popq %r9
-	popq %r8
-	popq %r10
-	popq %rdx
-	popq %rsi
-	popq %rdi
-	testl %eax, %eax
-	jz 1f
+	movq curenv(%rip), %rsp /* A, the caller: a base register */
+	movq %rbx, ENV_TF + TF_RBX(%rsp)
+	movq %rbp, ENV_TF + TF_RBP(%rsp)
+	movq %r12, ENV_TF + TF_R12(%rsp)
+	movq %r13, ENV_TF + TF_R13(%rsp)
+	movq %r14, ENV_TF + TF_R14(%rsp)
+	movq %r15, ENV_TF + TF_R15(%rsp)
+	movq %rcx, ENV_TF + TF_RIP(%rsp)
+	movq %r11, ENV_TF + TF_RFLAGS(%rsp)
+	movq syscall_user_rsp(%rip), %rbx
+	movq %rbx, ENV_TF + TF_RSP(%rsp)
+	movq %rsp, %rbx
+	movl ENV_IN_ACT(%rbx), %ebp
+	orl ENV_IN_EPILOGUE(%rbx), %ebp
+	orl ENV_FPU_OFF(%rbx), %ebp
+	orl pct_slow(%rip), %ebp
+	jnz 9f
+	/* The capability: cs.root[slot >> 15][slot >> 6 & 511][slot & 63]. */
+	movq %rax, %rbp
+	shrq $ABI_PCT_SLOT_SHIFT, %rbp
+	movq %rbp, %r12
+	shrq $15, %r12
+	cmpq $512, %r12
+	jae 9f
+	movq ENV_CS_ROOT(%rbx, %r12, 8), %r12
+	testq %r12, %r12
+	jz 9f
+	movq %rbp, %r13
+	shrq $6, %r13
+	andl $511, %r13d
+	movq (%r12, %r13, 8), %r12
+	testq %r12, %r12
+	jz 9f
+	andl $63, %ebp
+	imull $CAP_SIZE, %ebp, %ebp
+	addq %rbp, %r12
+	cmpw $ABI_CAP_ENV, CAP_TYPE(%r12)
+	jne 9f
+	testw $ABI_R_CALL, CAP_RIGHTS(%r12)
+	jz 9f
+	/* B, the callee: envs[name & (NENV - 1)]. */
+	movl CAP_NAME(%r12), %r13d
+	andl $(NENV - 1), %r13d
+	imulq $ENV_SIZE, %r13, %r13
+	leaq envs(%rip), %r12
+	addq %r13, %r12
+	cmpq %r12, %rbx
+	je 9f
+	cmpl $ABI_ENV_RUNNABLE, ENV_STATE(%r12)
+	jne 9f
+	cmpq $0, ENV_PCT_ENTRY(%r12)
+	je 9f
+	movl ENV_IN_ACT(%r12), %ebp
+	orl ENV_FPU_OFF(%r12), %ebp
+	jnz 9f
+	cmpq $0, ENV_WAITING_ON(%r12)
+	jne 9f
+	/* Commit: A waits for B; B starts an activation for A. */
+	movq $0, ENV_TF + TF_RAX(%rbx)
+	movq %r12, ENV_WAITING_ON(%rbx)
+	movl $1, ENV_IN_ACT(%r12)
+	movl ENV_ID(%rbx), %eax
+	movl %eax, ENV_ACT_CALLER(%r12)
+	movq ENV_SELF(%r12), %rbp
+	incq SELF_CALLS_IN(%rbp)
+	SWITCH_TO %rbx, %r12, %rbp
+	movq ENV_PCT_ENTRY(%r12), %rcx
+	movq ENV_PCT_STACK(%r12), %rsp
 	xorl %ebx, %ebx
 	xorl %ebp, %ebp
 	xorl %r12d, %r12d
 	xorl %r13d, %r13d
 	xorl %r14d, %r14d
 	xorl %r15d, %r15d
-	xorl %r11d, %r11d /* no flags leak either */
-	movq pct_next_rax(%rip), %rax
-	movq pct_next_rip(%rip), %rcx
 	movl $USER_RFLAGS, %r11d
-	movq pct_next_rsp(%rip), %rsp
 	sysretq
-1:	popq %rbx /* not taken: restore and do it the general way */
-	popq %rbp
-	popq %r12
-	popq %r13
-	popq %r14
-	popq %r15
-	popq %rcx
-	popq %r11
-	popq %rax /* the user's rsp: put back below */
-	movq %rax, syscall_user_rsp(%rip)
-	popq %rax
+9:	/* The general way, with the registers as they came. */
+	movq ENV_TF + TF_RBP(%rbx), %rbp
+	movq ENV_TF + TF_R12(%rbx), %r12
+	movq ENV_TF + TF_R13(%rbx), %r13
+	movq ENV_TF + TF_RBX(%rbx), %rbx
 	movq syscall_user_rsp(%rip), %rsp
 	jmp syscall_general
 
 /*
- * pct_fast_reply: the callee's own registers are dropped; the caller's
- * come back from its saved context, with the six words in their registers.
+ * pct_fast_reply: once the callee is known to be in an activation its own
+ * registers are dropped whatever happens, so rbx and rbp serve as scratch;
+ * rcx and r11 stay intact for the general way.
  */
 pct_fast_reply:
 	movq %rsp, syscall_user_rsp(%rip)
-	leaq kstack_top(%rip), %rsp
-	pushq %rax
-	pushq %rcx
-	pushq %r11
-	pushq %rdi
-	pushq %rsi
-	pushq %rdx
-	pushq %r10
-	pushq %r8
-	pushq %r9
-	pushq %r9 /* alignment */
-	call pct_fast_reply_c
-	popq %r9
-	popq %r9
-	popq %r8
-	popq %r10
-	popq %rdx
-	popq %rsi
-	popq %rdi
-	popq %r11
-	popq %rcx
-	testq %rax, %rax
-	jz 1f
-	addq $8, %rsp
-	movq TF_RBX(%rax), %rbx
-	movq TF_RBP(%rax), %rbp
-	movq TF_R12(%rax), %r12
-	movq TF_R13(%rax), %r13
-	movq TF_R14(%rax), %r14
-	movq TF_R15(%rax), %r15
-	movq TF_RIP(%rax), %rcx
-	movq TF_RFLAGS(%rax), %r11
-	movq TF_RSP(%rax), %rsp
+	movq curenv(%rip), %rsp /* B, the callee */
+	cmpl $0, ENV_IN_ACT(%rsp)
+	je 9f
+	movl ENV_ACT_CALLER(%rsp), %ebx
+	testl %ebx, %ebx
+	jz 9f
+	movl ENV_FPU_OFF(%rsp), %ebp
+	orl pct_slow(%rip), %ebp
+	jnz 9f
+	/* A, the caller: envs[id & (NENV - 1)], still waiting for B. */
+	movl %ebx, %ebp
+	andl $(NENV - 1), %ebp
+	imulq $ENV_SIZE, %rbp, %rbp
+	leaq envs(%rip), %rax
+	addq %rax, %rbp
+	cmpl %ebx, ENV_ID(%rbp)
+	jne 9f
+	cmpl $ABI_ENV_RUNNABLE, ENV_STATE(%rbp)
+	jne 9f
+	cmpq %rsp, ENV_WAITING_ON(%rbp)
+	jne 9f
+	movl ENV_IN_ACT(%rbp), %ebx
+	orl ENV_FPU_OFF(%rbp), %ebx
+	jnz 9f
+	movl $0, ENV_IN_ACT(%rsp)
+	movq $0, ENV_WAITING_ON(%rbp)
+	movq %rsp, %rbx
+	SWITCH_TO %rbx, %rbp, %rax
+	movq %rbp, %rsp
+	movq ENV_TF + TF_RBX(%rsp), %rbx
+	movq ENV_TF + TF_RBP(%rsp), %rbp
+	movq ENV_TF + TF_R12(%rsp), %r12
+	movq ENV_TF + TF_R13(%rsp), %r13
+	movq ENV_TF + TF_R14(%rsp), %r14
+	movq ENV_TF + TF_R15(%rsp), %r15
+	movq ENV_TF + TF_RIP(%rsp), %rcx
+	movq ENV_TF + TF_RFLAGS(%rsp), %r11
+	movq ENV_TF + TF_RSP(%rsp), %rsp
 	xorl %eax, %eax
 	sysretq
-1:	popq %rax
-	movq syscall_user_rsp(%rip), %rsp
+9:	movq syscall_user_rsp(%rip), %rsp
+	movq $EXO_SYS_pct_reply, %rax
 	jmp syscall_general
 
 	.section .rodata
