@@ -9,6 +9,7 @@
 #include "kern.h"
 #include "pmem.h"
 #include "sched.h"
+#include "vm.h"
 
 struct env envs[NENV];
 struct env *curenv;
@@ -183,15 +184,10 @@ int
 env_copyout(struct env *e, uint64_t va, const void *src, uint64_t len)
 {
 	const uint8_t *p = src;
-	uint64_t need = EXO_PTE_P | EXO_PTE_U | EXO_PTE_W;
+	int r;
 
-	if (va >= EXO_ULIM || len > EXO_ULIM - va)
-		return EXO_EFAULT;
-	for (uint64_t pg = ROUNDDOWN(va, PGSIZE); pg < va + len; pg += PGSIZE) {
-		uint64_t *pte = arch_pte(e->root, pg, 0);
-		if (pte == NULL || (*pte & need) != need)
-			return EXO_EFAULT;
-	}
+	if ((r = vm_user_range(e, va, len, 1)) < 0)
+		return r;
 	while (len > 0) {
 		uint64_t *pte = arch_pte(e->root, va, 0);
 		uint64_t off = va & (PGSIZE - 1), n = PGSIZE - off;

@@ -61,16 +61,22 @@ pct_activate(struct env *e, exo_envid_t caller)
 	e->self->calls_in++;
 }
 
-int64_t
-sys_pct_call(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-    uint64_t a5)
+/*
+ * Both calls take their six words from the saved registers (cur_tf), where
+ * they also stay for the callee; the C arguments are unused.
+ */
+static int64_t
+pct_transfer(int wait)
 {
 	struct env *e;
 	int r;
 
-	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	if ((r = pct_target(&e)) < 0)
 		return r;
+	if (!wait) {
+		pct_activate(e, 0);
+		return 0;
+	}
 	if (curenv->in_epilogue)
 		return EXO_EBUSY;
 	pct_activate(e, curenv->id);
@@ -81,17 +87,19 @@ sys_pct_call(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 }
 
 int64_t
+sys_pct_call(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+    uint64_t a5)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	return pct_transfer(1);
+}
+
+int64_t
 sys_pct_send(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
     uint64_t a5)
 {
-	struct env *e;
-	int r;
-
 	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-	if ((r = pct_target(&e)) < 0)
-		return r;
-	pct_activate(e, 0);
-	return 0;
+	return pct_transfer(0);
 }
 
 int64_t

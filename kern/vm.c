@@ -25,9 +25,9 @@
 
 _Static_assert(sizeof(struct exo_ptop) == 24, "ABI: struct exo_ptop");
 
-/* Is [va, va+len) mapped user-accessible (and writable if asked)? */
+/* Is [va, va+len) mapped user-accessible in e (and writable if asked)? */
 int
-vm_user_ok(uint64_t va, uint64_t len, int write)
+vm_user_range(struct env *e, uint64_t va, uint64_t len, int write)
 {
 	uint64_t need = EXO_PTE_P | EXO_PTE_U | (write ? EXO_PTE_W : 0);
 
@@ -36,11 +36,18 @@ vm_user_ok(uint64_t va, uint64_t len, int write)
 	if (va >= EXO_ULIM || len > EXO_ULIM - va)
 		return EXO_EFAULT;
 	for (uint64_t p = ROUNDDOWN(va, PGSIZE); p < va + len; p += PGSIZE) {
-		uint64_t *pte = arch_pte(curenv->root, p, 0);
+		uint64_t *pte = arch_pte(e->root, p, 0);
 		if (pte == NULL || (*pte & need) != need)
 			return EXO_EFAULT;
 	}
 	return 0;
+}
+
+/* The same for the running environment: pointers a system call got. */
+int
+vm_user_ok(uint64_t va, uint64_t len, int write)
+{
+	return vm_user_range(curenv, va, len, write);
 }
 
 static uint64_t

@@ -12,6 +12,7 @@
 struct env;
 
 int vm_user_ok(uint64_t va, uint64_t len, int write);
+int vm_user_range(struct env *e, uint64_t va, uint64_t len, int write);
 int64_t vm_batch(struct env *e, const struct exo_ptop *ops, uint64_t nops);
 void vm_unmap_page(struct env *e, uint64_t ppn);
 
