@@ -153,6 +153,23 @@ cap_revoke(struct cap *c)
 	return n;
 }
 
+/* Does cs hold any capability of this type and name?  (A full scan.) */
+int
+cspace_holds(const struct cspace *cs, int type, uint64_t name)
+{
+	for (int i = 0; i < 512; i++) {
+		if (cs->root[i] == NULL)
+			continue;
+		for (int j = 0; j < 512; j++) {
+			const struct cap *t = cs->root[i][j];
+			for (int k = 0; t && k < CAP_LEAF; k++)
+				if (t[k].type == type && t[k].name == name)
+					return 1;
+		}
+	}
+	return 0;
+}
+
 void
 cspace_destroy(struct cspace *cs)
 {

@@ -155,18 +155,33 @@ env_start(struct env *e, uint64_t rip, uint64_t rsp, uint64_t arg)
 	sched_add(e);
 }
 
+/* A capability held by holder names e (or its address space). */
 void
-env_get(struct env *e)
+env_get(struct env *e, const struct env *holder)
 {
 	e->refs++;
+	if (holder == e)
+		e->self_refs++;
 }
 
+/*
+ * One fewer capability names e.  A dead record goes with the last one; an
+ * environment never started goes with the last one held outside it, since
+ * nothing could start it any more.
+ */
 void
-env_put(struct env *e)
+env_put(struct env *e, const struct env *holder)
 {
 	assert(e->refs > 0);
-	if (--e->refs == 0 && e->state == EXO_ENV_DEAD && !e->dying)
+	e->refs--;
+	if (holder == e)
+		e->self_refs--;
+	if (e->dying)
+		return;
+	if (e->state == EXO_ENV_DEAD && e->refs == 0)
 		env_free_record(e);
+	else if (e->state == EXO_ENV_NEW && e->refs == e->self_refs)
+		env_destroy(e, EXO_CAUSE_DESTROYED, 0);
 }
 
 /* The context that runs when e runs: its activation's, if it is in one. */

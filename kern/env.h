@@ -44,7 +44,8 @@ struct env {
 	exo_envid_t id;
 	exo_envid_t parent;
 	uint32_t state;   /* enum exo_envstate */
-	uint32_t refs;    /* capabilities naming it or its address space */
+	uint32_t refs;      /* capabilities naming it or its address space */
+	uint32_t self_refs; /* of them, the ones in its own list */
 	int dying;        /* in env_destroy: keep the record */
 	uint64_t root;    /* top page table, physical */
 	uint64_t self_pa; /* its struct exo_self page */
@@ -73,8 +74,8 @@ void env_run(struct env *e) __attribute__((noreturn));
 void env_switch(struct env *e);
 struct trapframe *env_ctx(struct env *e);
 int env_copyout(struct env *e, uint64_t va, const void *src, uint64_t len);
-void env_get(struct env *e);
-void env_put(struct env *e);
+void env_get(struct env *e, const struct env *holder);
+void env_put(struct env *e, const struct env *holder);
 int env_map_kernel_page(struct env *e, uint64_t va, uint64_t pa, uint64_t perm);
 
 #endif

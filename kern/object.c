@@ -2,7 +2,10 @@
  * What capabilities mean to the resources they name: each filled slot holds
  * one reference on its page, environment or slice (cap.c calls these hooks).
  * A page capability removed by revocation also takes the page out of the
- * holder's address space: the binding it authorised is broken.
+ * holder's address space, unless the holder still has another capability
+ * for it: the binding it authorised is broken.  References an environment
+ * holds on itself are counted apart, so that one nobody else can start is
+ * destroyed (env_put).
  */
 #include "arch.h"
 #include "cap.h"
@@ -21,7 +24,7 @@ cap_obj_get(const struct cap *c)
 		break;
 	case EXO_CAP_ENV:
 	case EXO_CAP_VSPACE:
-		env_get(&envs[ENVX(c->name)]);
+		env_get(&envs[ENVX(c->name)], c->space->owner);
 		break;
 	case EXO_CAP_SLICE:
 		sched_slice_get(c->name);
@@ -36,13 +39,13 @@ cap_obj_put(const struct cap *c, int revoked)
 
 	switch (c->type) {
 	case EXO_CAP_PAGE:
-		if (revoked)
+		if (revoked && !cspace_holds(&holder->cs, EXO_CAP_PAGE, c->name))
 			vm_unmap_page(holder, c->name);
 		pmem_decref(c->name);
 		break;
 	case EXO_CAP_ENV:
 	case EXO_CAP_VSPACE:
-		env_put(&envs[ENVX(c->name)]);
+		env_put(&envs[ENVX(c->name)], holder);
 		break;
 	case EXO_CAP_SLICE:
 		sched_slice_put(c->name);

@@ -14,6 +14,9 @@
 #include "syscall_table.h"
 #include "vm.h"
 
+/* Bytes one cons_write takes: the kernel prints them with interrupts off. */
+#define CONS_WRITE_MAX 65536
+
 /* The environment named by an environment or address-space capability. */
 static struct env *
 cap_env(const struct cap *c)
@@ -51,6 +54,8 @@ sys_cons_write(exo_slot_t cons, const void *buf, uint64_t len)
 
 	if ((r = cap_lookup(&curenv->cs, cons, EXO_CAP_CONSOLE, EXO_R_WRITE, &c)) < 0)
 		return r;
+	if (len > CONS_WRITE_MAX)
+		len = CONS_WRITE_MAX;
 	if ((r = vm_user_ok((uint64_t)buf, len, 0)) < 0)
 		return r;
 	for (uint64_t i = 0; i < len; i++)
@@ -145,7 +150,8 @@ sys_page_alloc(exo_slot_t dst, uint64_t ppn)
 	int64_t got = pmem_alloc_user(ppn);
 	if (got < 0)
 		return got;
-	cap_fill(d, NULL, EXO_CAP_PAGE, EXO_R_ALL & ~EXO_R_CTRL, (uint64_t)got);
+	cap_fill(d, NULL, EXO_CAP_PAGE,
+	    EXO_R_READ | EXO_R_WRITE | EXO_R_EXEC | EXO_R_GRANT, (uint64_t)got);
 	return got;
 }
 
@@ -171,6 +177,8 @@ sys_env_create(exo_slot_t envdst, exo_slot_t vsdst)
 	struct env *e;
 	int r;
 
+	if (envdst >= EXO_NSLOTS || vsdst >= EXO_NSLOTS)
+		return EXO_ERANGE;
 	if (envdst == vsdst)
 		return EXO_EBUSY;
 	if ((r = cap_empty_slot(&curenv->cs, envdst, &ce)) < 0 ||

@@ -95,6 +95,9 @@ check_run(struct env *e, const struct exo_ptop *op, uint64_t i, uint64_t *done)
 	uint64_t n, *pte = run_at(e, op, i, &n);
 	uint64_t mayw = op->perm & EXO_PERM_W ? EXO_PTE_MAYW : 0;
 	uint64_t mayx = op->perm & EXO_PERM_X ? EXO_PTE_MAYX : 0;
+
+	if (op->op == EXO_PT_UNMAP)
+		mayw = mayx = 0; /* its perm means nothing */
 	struct cap *c;
 	int r;
 
@@ -120,10 +123,10 @@ check_run(struct env *e, const struct exo_ptop *op, uint64_t i, uint64_t *done)
 	}
 	for (uint64_t j = 0; j < n; j++) {
 		uint64_t v = pte[j];
+		if (v & PTE_BUSY)
+			return EXO_EINVAL; /* an earlier op of this batch: overlap */
 		if (!(v & EXO_PTE_P))
 			return EXO_ENOENT;
-		if (v & PTE_BUSY)
-			return EXO_EINVAL;
 		if ((v & (mayw | mayx)) != (mayw | mayx))
 			return EXO_EPERM;
 		pte[j] = v | PTE_BUSY;

@@ -151,7 +151,8 @@ idt_init(void)
 		idt[n].ist = (n == T_NMI || n == T_DBLFLT || n == T_MCHK) ? 1 :
 		    n == T_PGFLT ? 2 : 0;
 		/* int3 and the floor vectors may be used from user mode. */
-		idt[n].type = (n == T_BRKPT || n >= T_FLOOR_EXC) ? 0xee : 0x8e;
+		idt[n].type = (n == T_BRKPT ||
+		    (n >= T_FLOOR_EXC && n <= T_FLOOR_EXC + 2)) ? 0xee : 0x8e;
 		idt[n].off1 = h >> 16 & 0xffff;
 		idt[n].off2 = h >> 32;
 	}
