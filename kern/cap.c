@@ -170,6 +170,28 @@ cspace_holds(const struct cspace *cs, int type, uint64_t name)
 	return 0;
 }
 
+/* Deletes every capability in cs for which match() is true; returns how many. */
+long
+cspace_delete_if(struct cspace *cs, int (*match)(const struct cap *c, void *arg),
+    void *arg)
+{
+	long n = 0;
+
+	for (int i = 0; i < 512; i++) {
+		if (cs->root[i] == NULL)
+			continue;
+		for (int j = 0; j < 512; j++) {
+			struct cap *t = cs->root[i][j];
+			for (int k = 0; t && k < CAP_LEAF; k++)
+				if (t[k].type != EXO_CAP_NONE && match(&t[k], arg)) {
+					cap_remove(&t[k], 0);
+					n++;
+				}
+		}
+	}
+	return n;
+}
+
 void
 cspace_destroy(struct cspace *cs)
 {

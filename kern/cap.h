@@ -41,6 +41,8 @@ struct cspace {
 void cspace_init(struct cspace *cs, void *owner);
 void cspace_destroy(struct cspace *cs);
 int cspace_holds(const struct cspace *cs, int type, uint64_t name);
+long cspace_delete_if(struct cspace *cs,
+    int (*match)(const struct cap *c, void *arg), void *arg);
 
 /* Slot lookup.  EXO_ERANGE for a slot past EXO_NSLOTS. */
 int cap_lookup(struct cspace *cs, exo_slot_t slot, int type, uint32_t rights,

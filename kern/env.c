@@ -8,6 +8,7 @@
 #include "env.h"
 #include "kern.h"
 #include "pmem.h"
+#include "revoke.h"
 #include "sched.h"
 #include "vm.h"
 
@@ -123,6 +124,7 @@ env_create(struct env *parent, struct env **out)
 	e->id = id;
 	e->parent = parent ? parent->id : 0;
 	e->state = EXO_ENV_NEW;
+	e->owned_head = PG_NIL;
 	cspace_init(&e->cs, e);
 	if ((r = env_setup_vm(e)) < 0)
 		goto fail_vm;
@@ -133,6 +135,7 @@ env_create(struct env *parent, struct env **out)
 	e->self->id = id;
 	e->self->parent = e->parent;
 	e->self->state = EXO_ENV_NEW;
+	e->self->revoke_slice = -1;
 	cap_fill(c0, NULL, EXO_CAP_ENV, EXO_R_ALL, (uint64_t)id);
 	cap_fill(c1, NULL, EXO_CAP_VSPACE, EXO_R_ALL, (uint64_t)id);
 	*out = e;
@@ -246,6 +249,7 @@ env_destroy(struct env *e, uint32_t cause, int64_t status)
 	e->dying = 1;
 	e->cause = cause;
 	e->status = status;
+	revoke_env_gone(e);
 	sched_env_gone(e);
 	cspace_destroy(&e->cs);
 	env_free_vm(e);
@@ -267,6 +271,8 @@ void
 env_run(struct env *e)
 {
 	env_switch(e);
+	if (e->exc_pending && revoke_deliver(e) < 0)
+		sched_run();
 	arch_env_pop(env_ctx(e));
 }
 

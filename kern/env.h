@@ -54,6 +54,11 @@ struct env {
 	struct env *run_next, *run_prev; /* run queue, while runnable */
 	struct env *free_next;
 
+	/* Revocation (revoke.c); the requests themselves show in self. */
+	uint32_t owned_head;   /* first page it owns (pmem.c's list) */
+	uint32_t exc_pending;  /* kernel-raised classes to deliver: bit cls - 32 */
+	uint64_t exc_arg[2][2]; /* their addr and err, REVOKE and REPOSSESS */
+
 	/* Why it died, for env_info. */
 	uint32_t cause, trapno;
 	int64_t status;

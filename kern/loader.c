@@ -3,8 +3,10 @@
  * Everything after that (loading other programs, giving them capabilities)
  * is done by user code.  Init gets its code and data pages, a stack, the
  * whole boot image mapped read-only at EXO_BOOTIMG_VA (its address in rdi),
- * and capabilities for the console and the machine in slots 2 and 3.  Its
- * pages are bound with every right, so init may change their protection.
+ * capabilities for the console and the machine in slots 2 and 3, and
+ * read-only capabilities for the image's pages from EXO_UINFO's
+ * bootimg_slot on.  Its pages are bound with every right, so init may change
+ * their protection; it owns them and they are guaranteed.
  */
 #include "../lib/bootimg.h"
 #include "../lib/elf.h"
@@ -16,6 +18,7 @@
 #include "pmem.h"
 
 #define INIT_STACK_TOP 0x00007d0000000000UL
+#define BOOTIMG_SLOT 64
 #define INIT_STACK_PAGES 16
 
 /* Maps a fresh zeroed page at va in e, or returns the page already there. */
@@ -27,10 +30,13 @@ init_page(struct env *e, uint64_t va, uint32_t flags)
 	if (pte == NULL)
 		panic("loader: out of memory starting init");
 	if (!(*pte & EXO_PTE_P)) {
-		int64_t ppn = pmem_alloc_user(EXO_PPN_ANY);
+		int64_t ppn = pmem_alloc_user(EXO_PPN_ANY, e);
 		if (ppn < 0)
 			panic("loader: out of memory starting init");
 		pmem_incref((uint64_t)ppn);
+		if (pmem_guarantee((uint64_t)ppn, 1) < 0)
+			panic("loader: init needs more than %lu guaranteed pages",
+			    info->guarantee_max);
 		*pte = (uint64_t)ppn << PGSHIFT | EXO_PTE_P | EXO_PTE_U |
 		    EXO_PTE_MAYW | EXO_PTE_MAYX | EXO_PTE_NX;
 	}
@@ -59,13 +65,13 @@ load_segment(struct env *e, const uint8_t *file, const struct elf_seg *s)
 }
 
 static void
-grant(struct env *e, exo_slot_t slot, int type, uint32_t rights)
+grant(struct env *e, exo_slot_t slot, int type, uint32_t rights, uint64_t name)
 {
 	struct cap *c;
 
 	if (cap_empty_slot(&e->cs, slot, &c) < 0)
 		panic("loader: cannot fill init's slot %lu", slot);
-	cap_fill(c, NULL, type, rights, 0);
+	cap_fill(c, NULL, type, rights, name);
 }
 
 void
@@ -96,8 +102,14 @@ loader_start_init(const struct bootinfo *bi)
 		if (env_map_kernel_page(e, EXO_BOOTIMG_VA + off,
 			bi->image_pa + off, EXO_PTE_NX) < 0)
 			panic("loader: out of memory mapping the boot image");
-	grant(e, EXO_SLOT_CONSOLE, EXO_CAP_CONSOLE, EXO_R_ALL);
-	grant(e, EXO_SLOT_MACHINE, EXO_CAP_MACHINE, EXO_R_ALL);
+	grant(e, EXO_SLOT_CONSOLE, EXO_CAP_CONSOLE, EXO_R_ALL, 0);
+	grant(e, EXO_SLOT_MACHINE, EXO_CAP_MACHINE, EXO_R_ALL, 0);
+	/* The image's pages, so init can bind them into the programs it starts. */
+	info->bootimg_slot = BOOTIMG_SLOT;
+	info->bootimg_pages = ROUNDUP(bi->image_size, PGSIZE) / PGSIZE;
+	for (uint64_t i = 0; i < info->bootimg_pages; i++)
+		grant(e, BOOTIMG_SLOT + i, EXO_CAP_PAGE, EXO_R_READ | EXO_R_GRANT,
+		    (bi->image_pa >> PGSHIFT) + i);
 	env_start(e, elf.entry, INIT_STACK_TOP, EXO_BOOTIMG_VA);
 	kprintf("loader: init is env %x, %lu bytes of boot image\n", e->id,
 	    bi->image_size);

@@ -7,10 +7,11 @@
  */
 #include "arch.h"
 #include "bootinfo.h"
+#include "env.h"
 #include "kern.h"
 #include "pmem.h"
 
-#define NIL 0xffffffffU
+#define NIL PG_NIL
 
 struct page *pages;
 uint64_t npages;
@@ -20,12 +21,80 @@ uint64_t freemap_pa, freemap_npages;
 static uint64_t *freemap;
 static uint32_t free_head = NIL;
 
+/* Takes ppn off its owner's list; a page owed to a request counts as paid. */
+static void
+disown(uint64_t ppn)
+{
+	struct page *p = &pages[ppn];
+	struct env *o = &envs[p->owner];
+
+	if (p->owner == 0)
+		return;
+	if (p->prev != NIL)
+		pages[p->prev].next = p->next;
+	else
+		o->owned_head = p->next;
+	if (p->next != NIL)
+		pages[p->next].prev = p->prev;
+	o->self->owned--;
+	if (p->flags & PGF_GUARANTEED)
+		o->self->guaranteed--;
+	p->flags &= ~PGF_GUARANTEED;
+	p->owner = 0;
+}
+
+void
+pmem_set_owner(uint64_t ppn, struct env *o)
+{
+	struct page *p = &pages[ppn];
+
+	disown(ppn);
+	if (o == NULL)
+		return;
+	p->owner = ENVX(o->id);
+	p->prev = NIL;
+	p->next = o->owned_head;
+	if (o->owned_head != NIL)
+		pages[o->owned_head].prev = (uint32_t)ppn;
+	o->owned_head = (uint32_t)ppn;
+	o->self->owned++;
+}
+
+/* Marks or clears a page its owner cannot lose to the abort protocol. */
+int
+pmem_guarantee(uint64_t ppn, int on)
+{
+	struct page *p = &pages[ppn];
+	struct env *o = &envs[p->owner];
+
+	if (!on) {
+		if (p->flags & PGF_GUARANTEED)
+			o->self->guaranteed--;
+		p->flags &= ~PGF_GUARANTEED;
+		return 0;
+	}
+	if (p->flags & PGF_GUARANTEED)
+		return 0;
+	if (o->self->guaranteed >= info->guarantee_max)
+		return EXO_ELIMIT;
+	p->flags |= PGF_GUARANTEED;
+	o->self->guaranteed++;
+	return 0;
+}
+
 static void
 free_push(uint64_t ppn)
 {
 	struct page *p = &pages[ppn];
 
+	if (p->owner) {
+		struct exo_self *s = envs[p->owner].self;
+		if (s->revoke_pages)
+			s->revoke_pages--;
+		disown(ppn);
+	}
 	p->kind = PG_FREE;
+	p->flags = 0;
 	p->refs = 0;
 	p->prev = NIL;
 	p->next = free_head;
@@ -80,7 +149,7 @@ pmem_init(const struct bootinfo *bi)
 
 	/* Everything is reserved until a RAM range says otherwise. */
 	for (uint64_t i = 0; i < npages; i++)
-		pages[i] = (struct page){ 1, PG_RESERVED, NIL, NIL };
+		pages[i] = (struct page){ 1, PG_RESERVED, 0, NIL, NIL, 0 };
 	uint64_t first = boot_alloc_page() >> PGSHIFT; /* the boot pages end here */
 	uint64_t nfree = 0;
 	for (uint64_t r = bi->nranges; r-- > 0;) {
@@ -96,9 +165,12 @@ pmem_init(const struct bootinfo *bi)
 	    npages * PGSIZE >> 20, nfree);
 }
 
-/* Takes page ppn, or any page if ppn is EXO_PPN_ANY, for user mappings. */
+/*
+ * Takes page ppn, or any page if ppn is EXO_PPN_ANY, for user mappings,
+ * owned by owner (may be NULL).
+ */
 int64_t
-pmem_alloc_user(uint64_t ppn)
+pmem_alloc_user(uint64_t ppn, struct env *owner)
 {
 	if (ppn == EXO_PPN_ANY) {
 		if (free_head == NIL)
@@ -110,6 +182,7 @@ pmem_alloc_user(uint64_t ppn)
 		return EXO_EBUSY;
 	}
 	free_take(ppn, PG_USER);
+	pmem_set_owner(ppn, owner);
 	return (int64_t)ppn;
 }
 

@@ -12,6 +12,7 @@
 #include "env.h"
 #include "kern.h"
 #include "pmem.h"
+#include "revoke.h"
 #include "sched.h"
 
 static struct env *slice_env[EXO_NSLICES];
@@ -94,6 +95,12 @@ sched_slice_alloc(uint64_t index, struct env *e)
 	return (int64_t)index;
 }
 
+struct env *
+sched_slice_env(uint64_t i)
+{
+	return slice_env[i];
+}
+
 void
 sched_slice_get(uint64_t i)
 {
@@ -173,6 +180,7 @@ sched_tick(void)
 	info->ticks++;
 	info->cur_slice = (info->cur_slice + 1) % EXO_NSLICES;
 	cons_poll();
+	revoke_tick();
 }
 
 /*

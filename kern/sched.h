@@ -21,6 +21,7 @@ void sched_epilogue_end(struct env *e);
 void sched_deadline(void) __attribute__((noreturn));
 int sched_deadline_armed(void);
 int64_t sched_slice_alloc(uint64_t index, struct env *e);
+struct env *sched_slice_env(uint64_t index);
 void sched_slice_get(uint64_t index);
 void sched_slice_put(uint64_t index);
 

@@ -10,6 +10,7 @@
 #include "env.h"
 #include "kern.h"
 #include "pmem.h"
+#include "revoke.h"
 #include "sched.h"
 #include "syscall_table.h"
 #include "vm.h"
@@ -147,7 +148,9 @@ sys_page_alloc(exo_slot_t dst, uint64_t ppn)
 
 	if ((r = cap_empty_slot(&curenv->cs, dst, &d)) < 0)
 		return r;
-	int64_t got = pmem_alloc_user(ppn);
+	int64_t got = pmem_alloc_user(ppn, curenv);
+	if (got == EXO_ENOMEM && ppn == EXO_PPN_ANY)
+		return revoke_for_alloc(curenv);
 	if (got < 0)
 		return got;
 	cap_fill(d, NULL, EXO_CAP_PAGE,
@@ -424,4 +427,107 @@ syscall_trap(struct trapframe *tf)
 	}
 	uint64_t a[6] = { tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9 };
 	tf->rax = (uint64_t)syscall_table[n](a);
+	/* A revocation request for the caller itself is delivered now. */
+	if (curenv->exc_pending) {
+		sched_leave();
+		env_run(curenv);
+	}
+}
+
+/* The page named by a page capability, if the caller owns it. */
+static int
+owned_page(exo_slot_t slot, uint64_t *ppn)
+{
+	struct cap *c;
+	int r;
+
+	if ((r = cap_lookup(&curenv->cs, slot, EXO_CAP_PAGE, 0, &c)) < 0)
+		return r;
+	if (pages[c->name].kind != PG_USER || pages[c->name].owner != ENVX(curenv->id))
+		return EXO_EPERM;
+	*ppn = c->name;
+	return 0;
+}
+
+int64_t
+sys_page_guarantee(exo_slot_t slot, uint64_t on)
+{
+	uint64_t ppn;
+	int r;
+
+	if (on > 1)
+		return EXO_EINVAL;
+	if ((r = owned_page(slot, &ppn)) < 0)
+		return r;
+	return pmem_guarantee(ppn, (int)on);
+}
+
+int64_t
+sys_page_give(exo_slot_t slot, exo_slot_t env)
+{
+	struct env *e;
+	uint64_t ppn;
+	int r;
+
+	if ((r = owned_page(slot, &ppn)) < 0)
+		return r;
+	if ((r = lookup_env(env, EXO_CAP_ENV, EXO_R_CTRL, &e)) < 0)
+		return r;
+	pmem_set_owner(ppn, e);
+	return 0;
+}
+
+int64_t
+sys_page_return(const uint64_t *ppns, uint64_t n)
+{
+	int r;
+
+	if (n == 0 || n > 4096)
+		return EXO_EINVAL;
+	if ((r = vm_user_ok((uint64_t)ppns, n * sizeof(*ppns), 0)) < 0)
+		return r;
+	return revoke_return(curenv, ppns, n);
+}
+
+int64_t
+sys_reclaim(exo_slot_t machine, exo_slot_t env, uint64_t npages)
+{
+	struct cap *c;
+	struct env *e;
+	int r;
+
+	if ((r = cap_lookup(&curenv->cs, machine, EXO_CAP_MACHINE, EXO_R_CALL, &c)) < 0)
+		return r;
+	if ((r = lookup_env(env, EXO_CAP_ENV, 0, &e)) < 0)
+		return r;
+	if (npages == 0)
+		return EXO_EINVAL;
+	return revoke_request_pages(e, npages);
+}
+
+int64_t
+sys_slice_reclaim(exo_slot_t machine, uint64_t index)
+{
+	struct cap *c;
+	struct env *e;
+	int r;
+
+	if ((r = cap_lookup(&curenv->cs, machine, EXO_CAP_MACHINE, EXO_R_CALL, &c)) < 0)
+		return r;
+	if (index >= EXO_NSLICES)
+		return EXO_ERANGE;
+	if ((e = sched_slice_env(index)) == NULL)
+		return EXO_ENOENT;
+	return revoke_request_slice(e, index);
+}
+
+int64_t
+sys_slice_return(uint64_t index)
+{
+	if (index >= EXO_NSLICES)
+		return EXO_ERANGE;
+	if (sched_slice_env(index) != curenv)
+		return EXO_EPERM;
+	revoke_slice_return(curenv, index);
+	return 0;
 }

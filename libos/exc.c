@@ -27,7 +27,8 @@ extern char exos_exc_entry_1[], exos_exc_entry_3[], exos_exc_entry_4[],
     exos_exc_entry_5[], exos_exc_entry_6[], exos_exc_entry_7[],
     exos_exc_entry_10[], exos_exc_entry_11[], exos_exc_entry_12[],
     exos_exc_entry_13[], exos_exc_entry_14[], exos_exc_entry_16[],
-    exos_exc_entry_17[], exos_exc_entry_19[], exos_exc_entry_32[];
+    exos_exc_entry_17[], exos_exc_entry_19[], exos_exc_entry_32[],
+    exos_exc_entry_33[], exos_exc_entry_34[];
 
 static void *const entries[EXO_NEXC] = {
 	[0] = exos_exc_entry_0, [1] = exos_exc_entry_1, [3] = exos_exc_entry_3,
@@ -37,6 +38,7 @@ static void *const entries[EXO_NEXC] = {
 	[13] = exos_exc_entry_13, [14] = exos_exc_entry_14,
 	[16] = exos_exc_entry_16, [17] = exos_exc_entry_17,
 	[19] = exos_exc_entry_19, [32] = exos_exc_entry_32,
+	[33] = exos_exc_entry_33, [34] = exos_exc_entry_34,
 };
 
 static int

@@ -106,10 +106,18 @@ struct child {
 	exo_slot_t env;    /* capability for the child */
 	exo_slot_t vspace; /* and for its address space */
 };
+struct spawn_cap {
+	exo_slot_t src, dst; /* our slot, the child's slot */
+	uint64_t rights;
+};
 const void *bootimg_file(const char *name, uint64_t *size);
 int spawn(const char *name, char *const argv[], struct child *out);
+int spawn_caps(const char *name, char *const argv[], const struct spawn_cap *caps,
+    int ncaps, struct child *out);
 int spawn_image(const void *elf, uint64_t size, char *const argv[],
     struct child *out);
+int spawn_image_caps(const void *elf, uint64_t size, char *const argv[],
+    const struct spawn_cap *caps, int ncaps, struct child *out);
 int child_wait(struct child *c, uint64_t timeout_ns, struct exo_envinfo *out);
 void child_release(struct child *c);
 

@@ -5,8 +5,9 @@
  * and start it.  Pages are bound into the child and our capabilities for
  * them dropped, so they are freed with the child.
  *
- * Init copies the kernel's read-only image into pages of its own at start
- * (bootimg_adopt), so that it can bind the image into its children too.
+ * The pages are given to the child (page_give): it owns them, so revocation
+ * asks it, not us, for them.  Init holds capabilities for the boot image's
+ * pages (from the kernel) and binds the image into its children too.
  */
 #include "../lib/bootimg.h"
 #include "../lib/elf.h"
@@ -17,30 +18,17 @@ uint64_t exos_bootimg_size;
 static int64_t img_slot = -1; /* our capabilities for the image pages */
 static uint64_t img_pages;
 
+/* Init: the kernel gave us read-only capabilities for the image's pages. */
 void
 bootimg_adopt(void)
 {
 	const struct exo_bootimg *k = (const void *)EXO_BOOTIMG_VA;
-	exo_slot_t first;
 
 	exos_bootimg_size = k->size;
-	img_pages = (k->size + EXO_PGSIZE - 1) / EXO_PGSIZE;
-	if (page_alloc_map(EXOS_SCRATCH, img_pages, EXO_PERM_W, &first) < 0) {
-		printf("libos: no memory for the boot image; cannot spawn\n");
-		exos_bootimg_size = 0;
-		return;
-	}
-	memcpy((void *)EXOS_SCRATCH, k, k->size);
-	page_unmap(EXOS_SCRATCH, img_pages);
-	page_unmap(EXO_BOOTIMG_VA, img_pages);
-	struct exo_ptop o = { EXO_BOOTIMG_VA, first, (uint32_t)img_pages,
-		EXO_PT_MAP, EXO_PERM_R, 0, 0 };
-	if (exo_pt_batch(EXO_SLOT_VSPACE, &o, 1) < 0) {
-		printf("libos: cannot map the boot image copy\n");
-		exos_bootimg_size = 0;
-		return;
-	}
-	img_slot = (int64_t)first;
+	img_slot = (int64_t)EXO_INFO->bootimg_slot;
+	img_pages = EXO_INFO->bootimg_pages;
+	for (uint64_t i = 0; i < img_pages; i++)
+		slot_mark_used((uint64_t)img_slot + i);
 }
 
 const void *
@@ -75,8 +63,11 @@ give_pages(struct child *c, uint64_t va, uint64_t npages, int perm,
 	struct exo_ptop o = { va, s, (uint32_t)npages, EXO_PT_MAP,
 		(uint8_t)perm, 0, 0 };
 	r = exo_pt_batch(c->vspace, &o, 1);
-	for (uint64_t i = 0; i < npages; i++)
+	for (uint64_t i = 0; i < npages; i++) {
+		if (r >= 0)
+			exo_page_give(s + i, c->env);
 		exo_cap_delete(s + i);
+	}
 	slot_free_range(s, npages);
 	return r;
 }
@@ -167,9 +158,31 @@ load(struct child *c, const uint8_t *file, uint64_t size, struct argfill *a,
 	return 0;
 }
 
+static int
+copy_caps(struct child *c, const struct spawn_cap *caps, int n)
+{
+	for (int i = 0; i < n; i++) {
+		int64_t r = exo_cap_copy(caps[i].src, c->env, caps[i].dst, caps[i].rights);
+		if (r < 0)
+			return (int)r;
+	}
+	return 0;
+}
+
 int
 spawn_image(const void *file, uint64_t size, char *const argv[],
     struct child *out)
+{
+	return spawn_image_caps(file, size, argv, NULL, 0, out);
+}
+
+/*
+ * As spawn_image, and copies ncaps capabilities into the child's list
+ * before it starts.
+ */
+int
+spawn_image_caps(const void *file, uint64_t size, char *const argv[],
+    const struct spawn_cap *caps, int ncaps, struct child *out)
 {
 	struct argfill a = { argv, 0, 0, img_slot >= 0 ? exos_bootimg_size : 0 };
 	uint64_t entry;
@@ -197,6 +210,7 @@ spawn_image(const void *file, uint64_t size, char *const argv[],
 	if ((r = load(out, file, size, &a, &entry)) < 0 ||
 	    (r = exo_cap_copy(EXO_SLOT_CONSOLE, out->env, EXO_SLOT_CONSOLE,
 		 EXO_R_READ | EXO_R_WRITE | EXO_R_GRANT)) < 0 ||
+	    (r = copy_caps(out, caps, ncaps)) < 0 ||
 	    (r = exo_env_start(out->env, entry, startblock_va(&a),
 		 startblock_va(&a))) < 0) {
 		exo_env_destroy(out->env);
@@ -209,12 +223,19 @@ spawn_image(const void *file, uint64_t size, char *const argv[],
 int
 spawn(const char *name, char *const argv[], struct child *out)
 {
+	return spawn_caps(name, argv, NULL, 0, out);
+}
+
+int
+spawn_caps(const char *name, char *const argv[], const struct spawn_cap *caps,
+    int ncaps, struct child *out)
+{
 	uint64_t size;
 	const void *file = bootimg_file(name, &size);
 
 	if (file == NULL)
 		return EXO_ENOENT;
-	return spawn_image(file, size, argv, out);
+	return spawn_image_caps(file, size, argv, caps, ncaps, out);
 }
 
 /*

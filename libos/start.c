@@ -33,7 +33,7 @@ exos_start(uint64_t arg)
 		argv = init_argv;
 	} else {
 		struct exos_startblock *sb = (void *)arg;
-		for (exo_slot_t s = EXO_SLOT_SELF; s <= EXO_SLOT_CONSOLE; s++)
+		for (exo_slot_t s = EXO_SLOT_SELF; s <= EXO_SLOT_MACHINE; s++)
 			slot_mark_used(s);
 		argc = (int)sb->argc;
 		argv = sb->argv;

@@ -49,7 +49,7 @@ exos_exc_entry_\n:
 	.text
 	.altmacro
 .set i, 0
-.rept 33
+.rept EXO_NEXC
 	EXC_ENTRY %i
 	.set i, i + 1
 .endr

@@ -15,11 +15,20 @@
 #define TEST_TIMEOUT_NS (120ULL * 1000000000ULL)
 #define MAXARGS 32
 
+/*
+ * Every program init starts gets, beside the console, a machine capability
+ * that can only ask environments for resources back (exo_reclaim): tests
+ * and demonstrations of revocation need it.  Powering off stays init's.
+ */
+static const struct spawn_cap machine_cap = {
+	EXO_SLOT_MACHINE, EXO_SLOT_MACHINE, EXO_R_CALL,
+};
+
 static int
 run_program(char **argv, uint64_t timeout_ns, struct exo_envinfo *info)
 {
 	struct child c;
-	int r = spawn(argv[0], argv, &c);
+	int r = spawn_caps(argv[0], argv, &machine_cap, 1, &c);
 
 	if (r < 0)
 		return r;

@@ -32,7 +32,9 @@
 #define EXO_EXC_AC 17  /* alignment check (with EFLAGS.AC set) */
 #define EXO_EXC_XM 19  /* SIMD floating point */
 #define EXO_EXC_SYSCALL 32
-#define EXO_NEXC 33
+#define EXO_EXC_REVOKE 33    /* the kernel asks for resources back */
+#define EXO_EXC_REPOSSESS 34 /* the kernel took resources by force */
+#define EXO_NEXC 35
 
 /* Kinds of slice upcall (struct exo_context's kind, and rdi at entry). */
 #define EXO_UPCALL_PROLOGUE 1
@@ -68,7 +70,8 @@ enum exo_captype {
 #define EXO_R_EXEC 0x04  /* page: map executable */
 #define EXO_R_GRANT 0x08 /* may copy this capability into another environment */
 #define EXO_R_CTRL 0x10  /* env: start, destroy, grant into; slice: bind; machine: all */
-#define EXO_R_CALL 0x20  /* env: protected control transfer into it */
+#define EXO_R_CALL 0x20  /* env: protected control transfer into it;
+			    machine: ask environments for resources back */
 #define EXO_R_ALL 0x3f
 
 #define EXO_SLOT_SELF 0   /* this environment */
@@ -151,14 +154,43 @@ struct exo_envinfo {
  */
 
 struct exo_excframe {
-	uint64_t addr;   /* page fault: the address; otherwise 0 */
+	uint64_t addr;   /* page fault: the address; REVOKE, REPOSSESS: a count
+			    of pages or a slice index; otherwise 0 */
 	uint64_t r11;    /* as at the fault */
 	uint64_t rcx;    /* as at the fault */
 	uint64_t rax;    /* as at the fault */
-	uint64_t err;    /* the processor's error code, or 0 */
+	uint64_t err;    /* the processor's error code; REVOKE, REPOSSESS: what
+			    (EXO_REVOKE_PAGES or EXO_REVOKE_SLICE); or 0 */
 	uint64_t rip;    /* the faulting instruction (syscall: the next one) */
 	uint64_t rflags;
 	uint64_t rsp;
+};
+
+/*
+ * Visible revocation.  When the kernel needs pages back it asks an
+ * environment for some: revoke_pages and revoke_deadline appear in its
+ * self page and, if it has a handler for EXO_EXC_REVOKE, that handler runs
+ * (addr = the count, err = EXO_REVOKE_PAGES).  Every page it owns that is
+ * freed before the deadline (by page_return, or by dropping its last
+ * capability and mapping) counts.  Whatever is still owed at the deadline
+ * the kernel takes itself, from the pages it owns that are not guaranteed:
+ * every mapping and capability of them, everywhere, is removed, each
+ * (page, address) it had them mapped at goes into the repossession ring of
+ * its self page, and EXO_EXC_REPOSSESS is raised (addr = pages taken).
+ * A slice is asked back the same way (EXO_REVOKE_SLICE, addr = its index);
+ * returning any slice the environment runs satisfies the request.
+ *
+ * The kernel asks on its own, when an allocation finds no free page, only
+ * environments that have a handler for EXO_EXC_REVOKE; anyone can be asked
+ * through a machine capability with EXO_R_CALL (exo_reclaim).
+ */
+#define EXO_REVOKE_PAGES 1
+#define EXO_REVOKE_SLICE 2
+#define EXO_REPO_RING 64
+
+struct exo_repo {
+	uint64_t ppn; /* the page taken */
+	uint64_t va;  /* where it was mapped in this environment, or ~0 */
 };
 
 /* The time-slice vector. */
@@ -180,6 +212,10 @@ struct exo_info {
 	uint32_t nenv;       /* size of the environment table */
 	uint32_t pad;
 	uint64_t epilogue_tsc; /* deadline of the end-of-slice upcall */
+	uint64_t revoke_tsc;   /* time given to answer a revocation request */
+	uint64_t guarantee_max; /* guaranteed pages allowed per environment */
+	uint64_t bootimg_slot; /* init: capabilities for the boot image's pages */
+	uint64_t bootimg_pages; /* ... in this many slots from bootimg_slot */
 	exo_envid_t slice_env[EXO_NSLICES]; /* who each slice runs; 0 = free */
 	char cmdline[256];                  /* the kernel command line */
 };
@@ -199,6 +235,15 @@ struct exo_self {
 	uint32_t overran;                  /* 1 if the last slice ended by force */
 	uint32_t fpu_off;                  /* 1 while it has the FPU turned off */
 	uint64_t calls_in;                 /* protected control transfers received */
+	uint64_t owned;                    /* pages it owns (allocated or given) */
+	uint64_t guaranteed;               /* of them, guaranteed */
+	uint64_t revoke_pages;             /* pages asked back and still owed */
+	uint64_t revoke_deadline;          /* counter value of the deadline */
+	int64_t revoke_slice;              /* slice asked back, or -1 */
+	uint64_t slice_deadline;
+	uint64_t repossessed;              /* pages ever taken by force */
+	uint64_t repo_head;                /* entries ever written to repo[] */
+	struct exo_repo repo[EXO_REPO_RING]; /* entry n at repo[n % RING] */
 };
 
 /*

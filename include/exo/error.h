@@ -20,7 +20,8 @@ enum {
 	EXO_ERANGE = -10, /* a slot, page number, index or address is out of range */
 	EXO_ENOENV = -11, /* the environment table is full */
 	EXO_EAGAIN = -12, /* nothing available now; try again */
-	EXO_NERR = 13
+	EXO_ELIMIT = -13, /* a per-environment limit would be exceeded */
+	EXO_NERR = 14
 };
 
 static inline const char *
@@ -29,6 +30,7 @@ exo_strerror(long err)
 	static const char *const names[EXO_NERR] = {
 		"ok", "EINVAL", "EFAULT", "ENOMEM", "ECAP", "EPERM", "EBUSY",
 		"ENOENT", "EDEAD", "ENOSYS", "ERANGE", "ENOENV", "EAGAIN",
+		"ELIMIT",
 	};
 	if (err > 0 || err <= -EXO_NERR)
 		return "unknown error";

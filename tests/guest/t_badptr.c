@@ -95,7 +95,7 @@ main(int argc, char **argv)
 	char buf[8] = { 0 };
 	struct exo_ptop op = { V + 0x20000, rw, 1, EXO_PT_MAP, 0, 0, 0 };
 	uint64_t range[] = { EXO_NSLOTS, EXO_NSLOTS + 1, 1UL << 32, 1UL << 63, ~0UL };
-	uint64_t empty[] = { 12345, 999999, EXO_NSLOTS - 1, 3 };
+	uint64_t empty[] = { 12345, 999999, EXO_NSLOTS - 1, 15 };
 	uint64_t freeslot = 63; /* empty (in a table that exists), stays so */
 	for (int pass = 0; pass < 2; pass++) {
 		uint64_t *list = pass == 0 ? range : empty;
