@@ -124,7 +124,7 @@ env_create(struct env *parent, struct env **out)
 	e->id = id;
 	e->parent = parent ? parent->id : 0;
 	e->state = EXO_ENV_NEW;
-	e->owned_head = PG_NIL;
+	e->owned_head = e->owned_tail = PG_NIL;
 	cspace_init(&e->cs, e);
 	if ((r = env_setup_vm(e)) < 0)
 		goto fail_vm;

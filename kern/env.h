@@ -55,7 +55,8 @@ struct env {
 	struct env *free_next;
 
 	/* Revocation (revoke.c); the requests themselves show in self. */
-	uint32_t owned_head;   /* first page it owns (pmem.c's list) */
+	uint32_t owned_head;   /* pages it owns, oldest first (pmem.c) */
+	uint32_t owned_tail;
 	uint32_t exc_pending;  /* kernel-raised classes to deliver: bit cls - 32 */
 	uint64_t exc_arg[2][2]; /* their addr and err, REVOKE and REPOSSESS */
 

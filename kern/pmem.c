@@ -36,6 +36,8 @@ disown(uint64_t ppn)
 		o->owned_head = p->next;
 	if (p->next != NIL)
 		pages[p->next].prev = p->prev;
+	else
+		o->owned_tail = p->prev;
 	o->self->owned--;
 	if (p->flags & PGF_GUARANTEED)
 		o->self->guaranteed--;
@@ -51,12 +53,15 @@ pmem_set_owner(uint64_t ppn, struct env *o)
 	disown(ppn);
 	if (o == NULL)
 		return;
+	/* Oldest first: the abort protocol takes pages in that order. */
 	p->owner = ENVX(o->id);
-	p->prev = NIL;
-	p->next = o->owned_head;
-	if (o->owned_head != NIL)
-		pages[o->owned_head].prev = (uint32_t)ppn;
-	o->owned_head = (uint32_t)ppn;
+	p->next = NIL;
+	p->prev = o->owned_tail;
+	if (o->owned_tail != NIL)
+		pages[o->owned_tail].next = (uint32_t)ppn;
+	else
+		o->owned_head = (uint32_t)ppn;
+	o->owned_tail = (uint32_t)ppn;
 	o->self->owned++;
 }
 

@@ -241,7 +241,10 @@ revoke_return(struct env *e, const uint64_t *ppns, uint64_t n)
 	return (int64_t)n;
 }
 
-/* The deadline passed: take what is still owed, sparing guaranteed pages. */
+/*
+ * The deadline passed: take what is still owed, oldest pages first (the
+ * kernel knows nothing of their value), sparing guaranteed pages.
+ */
 static void
 abort_pages(struct env *e)
 {

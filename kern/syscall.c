@@ -311,6 +311,7 @@ sys_exc_register(uint64_t cls, uint64_t handler, uint64_t stack)
 {
 	/* The vectors user code can raise, as in entry.S's USER_CLASS. */
 	static const uint64_t user_classes = 0x1UL << EXO_EXC_SYSCALL |
+	    0x1UL << EXO_EXC_REVOKE | 0x1UL << EXO_EXC_REPOSSESS |
 	    0xb7cfbUL; /* 0,1,3-7,10-14,16,17,19 */
 	int r;
 

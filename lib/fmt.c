@@ -50,6 +50,10 @@ lib_vformat(void (*put)(int, void *), void *arg, const char *fmt, va_list ap)
 			*fmt == '-' ? (left = 1) : (zero = 1);
 		if (*fmt == '*') {
 			width = va_arg(ap, int);
+			if (width < 0) {
+				left = 1;
+				width = -width;
+			}
 			fmt++;
 		}
 		for (; *fmt >= '0' && *fmt <= '9'; fmt++)
@@ -81,23 +85,34 @@ lib_vformat(void (*put)(int, void *), void *arg, const char *fmt, va_list ap)
 			    *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16,
 			    *fmt == 'X', 0, width, zero, left);
 			break;
-		case 'p':
-			put('0', arg);
-			put('x', arg);
-			count += 2 + put_num(put, arg,
-			    (uintptr_t)va_arg(ap, void *), 16, 0, 0, width, zero,
-			    left);
+		case 'p': {
+			/* The width covers "0x" too, as printf's does. */
+			char digits[20];
+			int n = lib_snprintf(digits, sizeof(digits), "0x%lx",
+			    (unsigned long)(uintptr_t)va_arg(ap, void *));
+			for (; !left && width > n; width--, count++)
+				put(' ', arg);
+			for (int i = 0; i < n; i++, count++)
+				put(digits[i], arg);
+			for (; left && width > n; width--, count++)
+				put(' ', arg);
 			break;
+		}
 		case 'c':
+			for (; !left && width > 1; width--, count++)
+				put(' ', arg);
 			put(va_arg(ap, int), arg);
 			count++;
+			for (; left && width > 1; width--, count++)
+				put(' ', arg);
 			break;
 		case 's': {
 			const char *str = va_arg(ap, const char *);
 			if (str == NULL)
 				str = "(null)";
 			int len = 0;
-			while (str[len] && (prec < 0 || len < prec))
+			/* The precision bounds the read: str need not end in NUL. */
+			while ((prec < 0 || len < prec) && str[len])
 				len++;
 			for (; !left && width > len; width--, count++)
 				put(' ', arg);

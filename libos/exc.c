@@ -41,10 +41,20 @@ static void *const entries[EXO_NEXC] = {
 	[33] = exos_exc_entry_33, [34] = exos_exc_entry_34,
 };
 
+/*
+ * The stacks the kernel delivers on are vital: they are guaranteed, so the
+ * abort protocol can never take them (as many as the kernel allows).
+ */
 static int
 map_stack(uint64_t top, uint64_t pages)
 {
-	return (int)page_alloc_map(top - pages * EXO_PGSIZE, pages, EXO_PERM_W, NULL);
+	exo_slot_t s;
+	int r = (int)page_alloc_map(top - pages * EXO_PGSIZE, pages, EXO_PERM_W, &s);
+
+	for (uint64_t i = 0; r == 0 && i < pages; i++)
+		if (exo_page_guarantee(s + i, 1) < 0)
+			break;
+	return r;
 }
 
 int

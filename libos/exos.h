@@ -105,7 +105,11 @@ struct child {
 	exo_envid_t id;
 	exo_slot_t env;    /* capability for the child */
 	exo_slot_t vspace; /* and for its address space */
+	uint64_t npages;   /* pages given to it */
 };
+/* Marks this program's own pages (code, data, stack) guaranteed, as many
+ * as the kernel allows; returns how many. */
+int64_t exos_guarantee_image(void);
 struct spawn_cap {
 	exo_slot_t src, dst; /* our slot, the child's slot */
 	uint64_t rights;

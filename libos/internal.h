@@ -19,14 +19,20 @@
 
 /*
  * The block a spawned program finds at its start argument, at the top of
- * its stack: argc, the argv pointers and a NULL, then the size of the boot
- * image mapped at EXO_BOOTIMG_VA (0 if none was given).
+ * its stack: argc, the size of the boot image mapped at EXO_BOOTIMG_VA (0
+ * if none was given), how many page capabilities it holds, then the argv
+ * pointers and a NULL.
  */
 struct exos_startblock {
 	uint64_t argc;
 	uint64_t bootimg_size;
+	uint64_t npages; /* page capabilities from EXOS_PAGE_SLOT0 on */
 	char *argv[];
 };
+
+/* Where a spawned program finds capabilities for its own pages. */
+#define EXOS_PAGE_SLOT0 1024
+extern uint64_t exos_npages;
 
 extern uint64_t exos_bootimg_size;
 void bootimg_adopt(void);

@@ -46,8 +46,9 @@ bootimg_file(const char *name, uint64_t *size)
 
 /*
  * Allocates npages pages, lets fill() write them through the scratch
- * window, then binds them at va in the child with perm and drops our
- * capabilities.
+ * window, then binds them at va in the child with perm, gives the child
+ * ownership and a capability for each (from slot EXOS_PAGE_SLOT0 on, in
+ * the order its pages were made), and drops ours.
  */
 static int64_t
 give_pages(struct child *c, uint64_t va, uint64_t npages, int perm,
@@ -65,7 +66,10 @@ give_pages(struct child *c, uint64_t va, uint64_t npages, int perm,
 	r = exo_pt_batch(c->vspace, &o, 1);
 	for (uint64_t i = 0; i < npages; i++) {
 		if (r >= 0)
-			exo_page_give(s + i, c->env);
+			r = exo_cap_copy(s + i, c->env, EXOS_PAGE_SLOT0 + c->npages++,
+			    EXO_R_READ | EXO_R_WRITE | EXO_R_EXEC | EXO_R_GRANT);
+		if (r >= 0)
+			r = exo_page_give(s + i, c->env);
 		exo_cap_delete(s + i);
 	}
 	slot_free_range(s, npages);
@@ -90,6 +94,7 @@ fill_segment(uint8_t *win, void *arg)
 struct argfill {
 	char *const *argv;
 	uint64_t argc, strbytes, bootimg_size;
+	uint64_t npages; /* capabilities for its pages the child will hold */
 };
 
 /* The start block and the strings, in the stack's top page. */
@@ -106,6 +111,7 @@ fill_args(uint8_t *win, void *arg)
 
 	sb->argc = a->argc;
 	sb->bootimg_size = a->bootimg_size;
+	sb->npages = a->npages;
 	for (uint64_t i = 0; i < a->argc; i++) {
 		size_t n = strlen(a->argv[i]) + 1;
 		memcpy(str, a->argv[i], n);
@@ -144,6 +150,7 @@ load(struct child *c, const uint8_t *file, uint64_t size, struct argfill *a,
 		if (r < 0)
 			return (int)r;
 	}
+	a->npages = c->npages + EXOS_STACK_PAGES;
 	r = give_pages(c, EXOS_STACK_TOP - EXOS_STACK_PAGES * EXO_PGSIZE,
 	    EXOS_STACK_PAGES, EXO_PERM_W, fill_args, a);
 	if (r < 0)
@@ -184,7 +191,7 @@ int
 spawn_image_caps(const void *file, uint64_t size, char *const argv[],
     const struct spawn_cap *caps, int ncaps, struct child *out)
 {
-	struct argfill a = { argv, 0, 0, img_slot >= 0 ? exos_bootimg_size : 0 };
+	struct argfill a = { argv, 0, 0, img_slot >= 0 ? exos_bootimg_size : 0, 0 };
 	uint64_t entry;
 	int64_t r, se, sv;
 
@@ -207,6 +214,7 @@ spawn_image_caps(const void *file, uint64_t size, char *const argv[],
 		return (int)r;
 	}
 	out->id = (exo_envid_t)r;
+	out->npages = 0;
 	if ((r = load(out, file, size, &a, &entry)) < 0 ||
 	    (r = exo_cap_copy(EXO_SLOT_CONSOLE, out->env, EXO_SLOT_CONSOLE,
 		 EXO_R_READ | EXO_R_WRITE | EXO_R_GRANT)) < 0 ||

@@ -10,6 +10,19 @@
 
 void exos_start(uint64_t arg) __attribute__((noreturn));
 
+uint64_t exos_npages;
+
+int64_t
+exos_guarantee_image(void)
+{
+	uint64_t i;
+
+	for (i = 0; i < exos_npages; i++)
+		if (exo_page_guarantee(EXOS_PAGE_SLOT0 + i, 1) < 0)
+			break;
+	return (int64_t)i;
+}
+
 void
 exit(int status)
 {
@@ -38,6 +51,9 @@ exos_start(uint64_t arg)
 		argc = (int)sb->argc;
 		argv = sb->argv;
 		exos_bootimg_size = sb->bootimg_size;
+		exos_npages = sb->npages;
+		for (uint64_t i = 0; i < exos_npages; i++)
+			slot_mark_used(EXOS_PAGE_SLOT0 + i);
 	}
 	exit(main(argc, argv));
 }
