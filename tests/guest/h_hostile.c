@@ -213,11 +213,14 @@ alloc_spin(uint64_t n)
 		exo_yield(EXO_ENV_ANY);
 }
 
+/* Slots no library code uses (libos keeps page capabilities at 1024+). */
+#define FREE_SLOTS (1UL << 20)
+
 /* Takes every free page, then checks that failures leave nothing behind. */
 static int
 eatpages(void)
 {
-	uint64_t slot = 16, n = 0;
+	uint64_t slot = FREE_SLOTS, n = 0;
 	int64_t r;
 
 	while ((r = exo_page_alloc(slot, EXO_PPN_ANY)) >= 0) {
@@ -228,9 +231,9 @@ eatpages(void)
 	CHECK(n > 1000);
 	CHECK_EQ(EXO_INFO->free_pages, 0);
 	CHECK_EQ(exo_page_alloc(slot, EXO_PPN_ANY), EXO_ENOMEM);
-	/* Slots 3 and 4 are in a table that exists: env_create itself fails. */
-	CHECK_EQ(exo_env_create(3, 4), EXO_ENOMEM);
-	CHECK_EQ(exo_cap_info(3, &(struct exo_capinfo){ 0 }), EXO_ECAP);
+	/* Slots 8 and 9 are in a table that exists: env_create itself fails. */
+	CHECK_EQ(exo_env_create(8, 9), EXO_ENOMEM);
+	CHECK_EQ(exo_cap_info(8, &(struct exo_capinfo){ 0 }), EXO_ECAP);
 	/* A mapping that needs new page tables. */
 	CHECK_EQ(pt_op(EXO_SLOT_VSPACE, CHILD_VA, 16, 1, EXO_PT_MAP, EXO_PERM_W, 0),
 	    EXO_ENOMEM);
@@ -243,10 +246,10 @@ eatpages(void)
 	 */
 	uint64_t k, freed = 0;
 	for (k = 1; k <= 32; k++) {
-		CHECK_EQ(exo_cap_delete(16 + freed), 0);
+		CHECK_EQ(exo_cap_delete(FREE_SLOTS + freed), 0);
 		freed++;
 		CHECK_EQ(EXO_INFO->free_pages, freed);
-		r = exo_env_create(3, 4);
+		r = exo_env_create(8, 9);
 		if (r >= 0)
 			break;
 		CHECK_EQ(r, EXO_ENOMEM);
@@ -257,15 +260,15 @@ eatpages(void)
 		}
 	}
 	CHECK(r > 0);
-	CHECK_EQ(exo_env_destroy(3), 0);
-	CHECK_EQ(exo_cap_delete(3), 0);
-	CHECK_EQ(exo_cap_delete(4), 0);
+	CHECK_EQ(exo_env_destroy(8), 0);
+	CHECK_EQ(exo_cap_delete(8), 0);
+	CHECK_EQ(exo_cap_delete(9), 0);
 	CHECK_EQ(EXO_INFO->free_pages, freed);
 	/* A specific free page can still be had. */
 	uint64_t ppn = 0;
 	while (!freemap_bit(ppn))
 		ppn++;
-	CHECK_EQ(exo_page_alloc(16, ppn), (int64_t)ppn);
+	CHECK_EQ(exo_page_alloc(10, ppn), (int64_t)ppn); /* an existing table */
 	/* Exit holding everything else. */
 	return 0;
 }
@@ -274,7 +277,7 @@ eatpages(void)
 static int
 eatenvs(void)
 {
-	uint64_t slot = 16, n = 0;
+	uint64_t slot = FREE_SLOTS, n = 0;
 	int64_t r;
 
 	while ((r = exo_env_create(slot, slot + 1)) > 0) {
@@ -287,15 +290,15 @@ eatenvs(void)
 	printf("h_hostile: created %lu environments, then %s\n", n,
 	    exo_strerror(r));
 	/* Destroy them all but keep their records: the table stays full. */
-	for (uint64_t s = 16; s < slot; s += 2)
+	for (uint64_t s = FREE_SLOTS; s < slot; s += 2)
 		CHECK_EQ(exo_env_destroy(s), 0);
 	if (r == EXO_ENOENV)
 		CHECK_EQ(exo_env_create(slot, slot + 1), EXO_ENOENV);
 	/* Dropping one record makes room for exactly one. */
-	CHECK_EQ(exo_cap_delete(16), 0);
-	CHECK_EQ(exo_cap_delete(17), 0);
-	CHECK(exo_env_create(16, 17) > 0);
-	CHECK_EQ(exo_env_destroy(16), 0);
+	CHECK_EQ(exo_cap_delete(FREE_SLOTS), 0);
+	CHECK_EQ(exo_cap_delete(FREE_SLOTS + 1), 0);
+	CHECK(exo_env_create(FREE_SLOTS, FREE_SLOTS + 1) > 0);
+	CHECK_EQ(exo_env_destroy(FREE_SLOTS), 0);
 	/* Exit holding every record. */
 	return 0;
 }
@@ -307,7 +310,7 @@ eatslots(void)
 	uint64_t n = 0, slot;
 	int64_t r = 0;
 
-	for (slot = 64; slot < EXO_NSLOTS; slot += 64) {
+	for (slot = FREE_SLOTS; slot < EXO_NSLOTS; slot += 64) {
 		if ((r = exo_cap_copy(EXO_SLOT_CONSOLE, EXO_SLOT_SELF, slot,
 			 EXO_R_WRITE)) < 0)
 			break;
