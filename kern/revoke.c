@@ -248,7 +248,7 @@ revoke_return(struct env *e, const uint64_t *ppns, uint64_t n)
 static void
 abort_pages(struct env *e)
 {
-	uint64_t want = e->self->revoke_pages, n = 0;
+	uint64_t want = e->self->revoke_pages, n = 0, t0 = arch_cycles();
 
 	for (uint32_t p = e->owned_head; p != PG_NIL && n < want; p = pages[p].next)
 		if (!(pages[p].flags & PGF_GUARANTEED)) {
@@ -258,6 +258,7 @@ abort_pages(struct env *e)
 	uint64_t took = take_marked(e, 1);
 	e->self->revoke_pages = 0; /* what only guaranteed pages could pay is forgiven */
 	e->self->repossessed += took;
+	e->self->repo_cycles = arch_cycles() - t0;
 	kprintf("env %x: %lu pages not returned by the deadline: repossessed %lu\n",
 	    e->id, want, took);
 	raise(e, EXO_EXC_REPOSSESS, took, EXO_REVOKE_PAGES);

@@ -242,6 +242,7 @@ struct exo_self {
 	int64_t revoke_slice;              /* slice asked back, or -1 */
 	uint64_t slice_deadline;
 	uint64_t repossessed;              /* pages ever taken by force */
+	uint64_t repo_cycles;              /* counter ticks the last took */
 	uint64_t repo_head;                /* entries ever written to repo[] */
 	struct exo_repo repo[EXO_REPO_RING]; /* entry n at repo[n % RING] */
 };
