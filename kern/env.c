@@ -271,6 +271,12 @@ void
 env_run(struct env *e)
 {
 	env_switch(e);
+	if (e->prologue_pending && !e->in_act) {
+		struct trapframe ctx = e->tf;
+		e->prologue_pending = 0;
+		if (sched_upcall(e, &ctx, e->up_prologue, EXO_UPCALL_PROLOGUE) < 0)
+			sched_run();
+	}
 	if (e->exc_pending && revoke_deliver(e) < 0)
 		sched_run();
 	arch_env_pop(env_ctx(e));

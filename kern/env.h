@@ -27,16 +27,23 @@ struct env {
 	struct fpstate fp;
 	uint64_t fsbase, gsbase;
 	struct exc_entry exc[EXO_NEXC];
-	int fpu_off; /* it turned the FPU off (exo_fpu) */
+	/*
+	 * Three flags in one word, in this order, so that entry.S's transfer
+	 * fast path tests them with one load (asm_offsets.c checks).
+	 */
+	uint8_t in_act;      /* running an activation: act_tf is current */
+	uint8_t in_epilogue; /* running its epilogue, deadline armed */
+	uint8_t fpu_off;     /* it turned the FPU off (exo_fpu) */
+	uint8_t flags_pad;
 
 	/* Slice upcalls (sched.c). */
 	uint64_t up_prologue, up_epilogue, up_stack, up_save;
-	int in_epilogue;          /* running its epilogue, deadline armed */
 	struct trapframe intr_tf; /* what the epilogue interrupted */
+	struct fpstate intr_fp;   /* ... and its FPU state */
+	int prologue_pending;     /* run the prologue before it resumes */
 
 	/* Protected control transfer (pct.c). */
 	uint64_t pct_entry, pct_stack;
-	int in_act;                /* running an activation: act_tf is current */
 	struct trapframe act_tf;
 	exo_envid_t act_caller;    /* waiting for our reply; 0 after pct_send */
 	struct env *waiting_on;    /* blocked in pct_call until it replies */

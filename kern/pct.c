@@ -56,6 +56,9 @@ pct_activate(struct env *e, exo_envid_t caller)
 	t->r8 = a->r8;
 	t->r9 = a->r9;
 	t->rax = (uint64_t)curenv->id;
+	t->rbx = (uint64_t)e->fpu_off;
+	t->rcx = t->rip; /* as the fast path's sysret leaves them */
+	t->r11 = t->rflags;
 	e->in_act = 1;
 	e->act_caller = caller;
 	e->self->calls_in++;

@@ -188,8 +188,8 @@ sched_tick(void)
  * entry on its upcall stack.  A save area that is no longer writable ends
  * the environment.  Returns 0 if e can run.
  */
-static int
-upcall(struct env *e, const struct trapframe *ctx, uint64_t entry, uint64_t kind)
+int
+sched_upcall(struct env *e, const struct trapframe *ctx, uint64_t entry, uint64_t kind)
 {
 	struct exo_context c = {
 		ctx->r15, ctx->r14, ctx->r13, ctx->r12, ctx->r11, ctx->r10,
@@ -211,19 +211,16 @@ upcall(struct env *e, const struct trapframe *ctx, uint64_t entry, uint64_t kind
 
 /*
  * The start of a slice: run the next environment, through its prologue
- * if it has one (and is not in an activation).
+ * if it has one (env_run delivers it).
  */
 void
 sched_slice_start(void)
 {
-	for (;;) {
-		struct env *e = pick();
-		if (e == NULL || !e->up_prologue || e->in_act)
-			sched_go(e);
-		struct trapframe ctx = e->tf;
-		if (upcall(e, &ctx, e->up_prologue, EXO_UPCALL_PROLOGUE) == 0)
-			env_run(e);
-	}
+	struct env *e = pick();
+
+	if (e && e->up_prologue)
+		e->prologue_pending = 1;
+	sched_go(e);
 }
 
 /*
@@ -238,7 +235,12 @@ sched_slice_end(void)
 	if (!e->up_epilogue || e->in_act || e->in_epilogue)
 		return;
 	e->intr_tf = *cur_tf;
-	if (upcall(e, &e->intr_tf, e->up_epilogue, EXO_UPCALL_EPILOGUE) < 0)
+	if (e->fpu_off)
+		arch_fpu_trap(0);
+	arch_fpu_save(&e->intr_fp);
+	if (e->fpu_off)
+		arch_fpu_trap(1);
+	if (sched_upcall(e, &e->intr_tf, e->up_epilogue, EXO_UPCALL_EPILOGUE) < 0)
 		sched_slice_start();
 	e->in_epilogue = 1;
 	e->self->overran = 0;
@@ -249,14 +251,27 @@ sched_slice_end(void)
 
 /*
  * The epilogue is over (it yielded, overran or died): the environment's
- * context is again the one the epilogue interrupted, and the next
- * environment gets a whole slice.
+ * context is again the one the epilogue interrupted (general and FPU
+ * registers), it will next run from its prologue if it has one, and the
+ * next environment gets a whole slice.
  */
 void
 sched_epilogue_end(struct env *e)
 {
 	e->in_epilogue = 0;
 	e->tf = e->intr_tf;
+	/* The epilogue's FPU state goes too: the interrupted one comes back. */
+	if (e == curenv) {
+		if (e->fpu_off)
+			arch_fpu_trap(0);
+		arch_fpu_restore(&e->intr_fp);
+		if (e->fpu_off)
+			arch_fpu_trap(1);
+	} else {
+		e->fp = e->intr_fp;
+	}
+	if (e->up_prologue)
+		e->prologue_pending = 1;
 	deadline_armed = 0;
 	arch_timer_restart();
 }

@@ -20,6 +20,8 @@ void sched_slice_end(void);
 void sched_epilogue_end(struct env *e);
 void sched_deadline(void) __attribute__((noreturn));
 int sched_deadline_armed(void);
+int sched_upcall(struct env *e, const struct trapframe *ctx, uint64_t entry,
+    uint64_t kind);
 int64_t sched_slice_alloc(uint64_t index, struct env *e);
 struct env *sched_slice_env(uint64_t index);
 void sched_slice_get(uint64_t index);

@@ -5,8 +5,13 @@
  * exception raised while a handler runs on it cannot be handled (its frame
  * overwrites the handler's), so it ends the program with a message.
  */
+#include <stddef.h>
+
 #include "exos.h"
 #include "internal.h"
+
+_Static_assert(EXO_USELF + offsetof(struct exo_self, fpu_off) ==
+	SELF_FPU_OFF_ADDR, "trampoline.S reads fpu_off");
 
 #define UPCALL_STACK_TOP 0x00007b0000100000UL
 #define PCT_STACK_TOP 0x00007b0000200000UL
@@ -84,11 +89,11 @@ exos_exc_handle(int cls, exos_exc_fn fn)
  * handler's own, so there is nothing to return to.
  */
 void
-exos_exc_nested(const struct exo_excframe *f)
+exos_exc_nested(int cls, const struct exo_excframe *f)
 {
-	printf("libos: exception at rip %lx (address %lx) inside an exception "
-	       "handler; giving up\n", f->rip, f->addr);
-	exit(128 + EXO_EXC_PF);
+	printf("libos: exception %d at rip %lx (address %lx) inside an "
+	       "exception handler; giving up\n", cls, f->rip, f->addr);
+	exit(128 + cls);
 }
 
 uint64_t

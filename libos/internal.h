@@ -9,6 +9,9 @@
 #define EXOS_EXC_STACK_SIZE 0x8000
 #define EXOS_EXC_STACK_LO (EXOS_EXC_STACK_TOP - EXOS_EXC_STACK_SIZE)
 
+/* Where the self page's fpu_off is, for trampoline.S (checked in exc.c). */
+#define SELF_FPU_OFF_ADDR 0x00007f000000103c
+
 #ifndef __ASSEMBLER__
 #include "exos.h"
 

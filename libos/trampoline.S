@@ -9,6 +9,31 @@
 #include "internal.h"
 
 /*
+ * FPU_SAVE: 528 bytes of stack (16-byte aligned if rsp was): the fxsave
+ * area and a word saying whether it was used, which it is not while the
+ * program has its FPU turned off (EXO_USELF's fpu_off) — touching the FPU
+ * then would raise #NM.  Clobbers the scratch register.  FPU_RESTORE undoes
+ * it, touching no register.
+ */
+.macro FPU_SAVE scratch32, scratch
+	subq $528, %rsp
+	movabsq $SELF_FPU_OFF_ADDR, \scratch
+	movl (\scratch), \scratch32
+	movq \scratch, 512(%rsp)
+	testl \scratch32, \scratch32
+	jnz 1f
+	fxsave64 (%rsp)
+1:
+.endm
+
+.macro FPU_RESTORE
+	cmpq $0, 512(%rsp)
+	jnz 1f
+	fxrstor64 (%rsp)
+1:	addq $528, %rsp
+.endm
+
+/*
  * Exceptions: the kernel enters exos_exc_entry_N with rsp at a struct
  * exo_excframe (offsets: addr 0, r11 8, rcx 16, rax 24, err 32, rip 40,
  * rflags 48, rsp 56) and every other register as at the fault.
@@ -20,6 +45,7 @@ exos_exc_entry_\n:
 	movq 56(%rsp), %rax
 	movabsq $EXOS_EXC_STACK_LO, %rcx
 	subq %rcx, %rax
+	movl $\n, %ecx
 	cmpq $EXOS_EXC_STACK_SIZE, %rax
 	jb exc_nested
 	pushq %rdi
@@ -28,22 +54,8 @@ exos_exc_entry_\n:
 	pushq %r8
 	pushq %r9
 	pushq %r10
-	/* The SSE state too, unless the FPU is off (that is what #NM means). */
-	.if \n != EXO_EXC_NM
-	subq $512, %rsp
-	fxsave64 (%rsp)
-	.set fx, 512
-	.else
-	.set fx, 0
-	.endif
 	movl $\n, %edi
-	leaq fx + 48(%rsp), %rsi
-	call *exos_exc_handlers + 8 * \n(%rip)
-	.if \n != EXO_EXC_NM
-	fxrstor64 (%rsp)
-	addq $512, %rsp
-	.endif
-	jmp exc_resume
+	jmp exc_call
 .endm
 
 	.text
@@ -55,26 +67,44 @@ exos_exc_entry_\n:
 .endr
 	.noaltmacro
 
-exc_resume:
+/*
+ * edi = the class.  The SSE state is saved around the handler too, unless
+ * the program has its FPU turned off: touching it then would raise #NM.
+ */
+exc_call:
+	leaq 48(%rsp), %rsi
+	FPU_SAVE %eax, %rax
+	call *exos_exc_handlers(, %rdi, 8)
+	FPU_RESTORE
 	popq %r10
 	popq %r9
 	popq %r8
 	popq %rdx
 	popq %rsi
 	popq %rdi
-	/* rsp is at the frame again: resume at its rip. */
-	movq 40(%rsp), %rax
-	movq %rax, exos_resume_rip(%rip)
+	/*
+	 * rsp is at the frame again.  Resume without a global: rflags and rip
+	 * go below the target stack's red zone, then popfq and ret $128 land
+	 * on the target with its stack pointer exact.
+	 */
+	movq 56(%rsp), %rax
+	subq $144, %rax
+	movq 40(%rsp), %rcx
+	movq %rcx, 8(%rax)
+	movq 48(%rsp), %rcx
+	movq %rcx, (%rax)
+	movq %rax, 56(%rsp)
 	movq 8(%rsp), %r11
 	movq 16(%rsp), %rcx
 	movq 24(%rsp), %rax
-	addq $48, %rsp
+	movq 56(%rsp), %rsp
 	popfq
-	popq %rsp
-	jmp *exos_resume_rip(%rip)
+	ret $128
 
-exc_nested:
-	movq %rsp, %rdi
+exc_nested: /* ecx = the class */
+	movl %ecx, %edi
+	movq %rsp, %rsi
+	andq $-16, %rsp
 	call exos_exc_nested
 
 /*
@@ -85,10 +115,13 @@ exc_nested:
  */
 	.globl exos_ctx_resume
 exos_ctx_resume:
-	movq 120(%rdi), %rax
-	movq %rax, exos_resume_rip(%rip)
-	pushq 128(%rdi)
-	popfq
+	movq 136(%rdi), %rax /* the target's rsp: rflags and rip go below it */
+	subq $144, %rax
+	movq 120(%rdi), %rcx
+	movq %rcx, 8(%rax)
+	movq 128(%rdi), %rcx
+	movq %rcx, (%rax)
+	movq %rax, %rsp
 	movq 0(%rdi), %r15
 	movq 8(%rdi), %r14
 	movq 16(%rdi), %r13
@@ -103,9 +136,9 @@ exos_ctx_resume:
 	movq 96(%rdi), %rcx
 	movq 104(%rdi), %rbx
 	movq 112(%rdi), %rax
-	movq 136(%rdi), %rsp
 	movq 72(%rdi), %rdi
-	jmp *exos_resume_rip(%rip)
+	popfq
+	ret $128
 
 /*
  * Slice upcalls: entered on the upcall stack with rdi = the kind.  The
@@ -113,11 +146,9 @@ exos_ctx_resume:
  */
 	.globl exos_upcall_entry
 exos_upcall_entry:
-	subq $512, %rsp
-	fxsave64 (%rsp)
+	FPU_SAVE %eax, %rax
 	call exos_upcall_dispatch
-	fxrstor64 (%rsp)
-	addq $512, %rsp
+	FPU_RESTORE
 	cmpq $EXO_UPCALL_EPILOGUE, %rax
 	je 1f
 	leaq exos_upcall_save(%rip), %rdi
@@ -129,13 +160,18 @@ exos_upcall_entry:
 
 /*
  * Protected control transfer: entered on the transfer stack with the six
- * words in rdi, rsi, rdx, r10, r8, r9 and the caller's id in rax.  The
+ * words in rdi, rsi, rdx, r10, r8, r9, the caller's id in rax and rbx
+ * saying whether the FPU is off.  The
  * handler gets them as an array it may overwrite with the reply.
  */
 	.globl exos_pct_entry
 exos_pct_entry:
-	subq $512 + 48, %rsp
-	fxsave64 48(%rsp)
+	subq $528, %rsp /* FPU_SAVE, with the kernel's word on the FPU in rbx */
+	movq %rbx, 512(%rsp)
+	testl %ebx, %ebx
+	jnz 1f
+	fxsave64 (%rsp)
+1:	subq $48, %rsp
 	movq %rdi, 0(%rsp)
 	movq %rsi, 8(%rsp)
 	movq %rdx, 16(%rsp)
@@ -145,19 +181,15 @@ exos_pct_entry:
 	movl %eax, %edi
 	movq %rsp, %rsi
 	call *exos_pct_fn(%rip)
-	fxrstor64 48(%rsp)
 	movq 0(%rsp), %rdi
 	movq 8(%rsp), %rsi
 	movq 16(%rsp), %rdx
 	movq 24(%rsp), %r10
 	movq 32(%rsp), %r8
 	movq 40(%rsp), %r9
+	addq $48, %rsp
+	FPU_RESTORE
 	movq $EXO_SYS_pct_reply, %rax
 	syscall
 	ud2
 
-	.bss
-	.align 8
-	.globl exos_resume_rip
-exos_resume_rip:
-	.quad 0

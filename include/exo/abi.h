@@ -269,8 +269,9 @@ struct exo_context {
  * Protected control transfer.  pct_call and pct_send carry six words in
  * rdi, rsi, rdx, r10, r8, r9 into the callee, which starts at its
  * registered entry on its registered stack with those six words, the
- * caller's id in rax (set by the kernel: unforgeable) and every other
- * register zero.  The target is named by an environment capability with
+ * caller's id in rax (set by the kernel: unforgeable), rbx 1 if the callee
+ * has its FPU turned off (else 0), rcx and r11 the entry address and the
+ * flags (as sysret leaves them), and every other register zero.  The target is named by an environment capability with
  * EXO_R_CALL whose slot goes in the upper 32 bits of rax, beside the call
  * number (use exo_pct_call/exo_pct_send in libos).  pct_call waits for the
  * callee's pct_reply, which resumes the caller with six words in the same

@@ -11,6 +11,10 @@
 #define DEFINE(sym, val) __asm__ volatile("\n.ascii \"->" #sym " %c0\"" : : "i"(val))
 
 _Static_assert(NENV == 1024, "entry.S hard-codes NENV");
+_Static_assert(offsetof(struct env, in_epilogue) == offsetof(struct env, in_act) + 1 &&
+	offsetof(struct env, fpu_off) == offsetof(struct env, in_act) + 2 &&
+	offsetof(struct env, flags_pad) == offsetof(struct env, in_act) + 3,
+	"entry.S reads in_act, in_epilogue and fpu_off as one word");
 
 void asm_offsets(void);
 
@@ -24,7 +28,6 @@ asm_offsets(void)
 	DEFINE(ENV_GSBASE, offsetof(struct env, gsbase));
 	DEFINE(ENV_EXC, offsetof(struct env, exc));
 	DEFINE(ENV_FPU_OFF, offsetof(struct env, fpu_off));
-	DEFINE(ENV_IN_EPILOGUE, offsetof(struct env, in_epilogue));
 	DEFINE(ENV_PCT_ENTRY, offsetof(struct env, pct_entry));
 	DEFINE(ENV_PCT_STACK, offsetof(struct env, pct_stack));
 	DEFINE(ENV_IN_ACT, offsetof(struct env, in_act));

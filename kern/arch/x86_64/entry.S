@@ -170,6 +170,11 @@ vector\n:
 	.endif
 	movq exc_table(%rip), %rcx
 	movq 16 * \n(%rcx), %rcx
+	.if \n == 14
+	/* A fault fetching the handler itself would come straight back. */
+	cmpq %rcx, 40(%rsp)
+	je nohandler\n
+	.endif
 	movl $USER_RFLAGS, %r11d
 	sysretq
 nohandler\n:
@@ -306,7 +311,7 @@ syscall_general:
 
 pct_fast_call:
 	movq %rsp, syscall_user_rsp(%rip)
-	movq curenv(%rip), %rsp /* A, the caller: a base register */
+	movq curenv(%rip), %rsp /* A, the caller: the base register throughout */
 	movq %rbx, ENV_TF + TF_RBX(%rsp)
 	movq %rbp, ENV_TF + TF_RBP(%rsp)
 	movq %r12, ENV_TF + TF_R12(%rsp)
@@ -317,10 +322,8 @@ pct_fast_call:
 	movq %r11, ENV_TF + TF_RFLAGS(%rsp)
 	movq syscall_user_rsp(%rip), %rbx
 	movq %rbx, ENV_TF + TF_RSP(%rsp)
-	movq %rsp, %rbx
-	movl ENV_IN_ACT(%rbx), %ebp
-	orl ENV_IN_EPILOGUE(%rbx), %ebp
-	orl ENV_FPU_OFF(%rbx), %ebp
+	/* in_act, in_epilogue and fpu_off, in one word */
+	movl ENV_IN_ACT(%rsp), %ebp
 	orl pct_slow(%rip), %ebp
 	jnz 9f
 	/* The capability: cs.root[slot >> 15][slot >> 6 & 511][slot & 63]. */
@@ -330,7 +333,7 @@ pct_fast_call:
 	shrq $15, %r12
 	cmpq $512, %r12
 	jae 9f
-	movq ENV_CS_ROOT(%rbx, %r12, 8), %r12
+	movq ENV_CS_ROOT(%rsp, %r12, 8), %r12
 	testq %r12, %r12
 	jz 9f
 	movq %rbp, %r13
@@ -352,29 +355,27 @@ pct_fast_call:
 	imulq $ENV_SIZE, %r13, %r13
 	leaq envs(%rip), %r12
 	addq %r13, %r12
-	cmpq %r12, %rbx
+	cmpq %r12, %rsp
 	je 9f
 	cmpl $ABI_ENV_RUNNABLE, ENV_STATE(%r12)
 	jne 9f
 	cmpq $0, ENV_PCT_ENTRY(%r12)
 	je 9f
-	movl ENV_IN_ACT(%r12), %ebp
-	orl ENV_FPU_OFF(%r12), %ebp
-	jnz 9f
+	cmpl $0, ENV_IN_ACT(%r12)
+	jne 9f
 	cmpq $0, ENV_WAITING_ON(%r12)
 	jne 9f
 	/* Commit: A waits for B; B starts an activation for A. */
-	movq $0, ENV_TF + TF_RAX(%rbx)
-	movq %r12, ENV_WAITING_ON(%rbx)
-	movl $1, ENV_IN_ACT(%r12)
-	movl ENV_ID(%rbx), %eax
+	movq %r12, ENV_WAITING_ON(%rsp)
+	movb $1, ENV_IN_ACT(%r12)
+	movl ENV_ID(%rsp), %eax
 	movl %eax, ENV_ACT_CALLER(%r12)
 	movq ENV_SELF(%r12), %rbp
 	incq SELF_CALLS_IN(%rbp)
-	SWITCH_TO %rbx, %r12, %rbp
+	SWITCH_TO %rsp, %r12, %rbp
 	movq ENV_PCT_ENTRY(%r12), %rcx
 	movq ENV_PCT_STACK(%r12), %rsp
-	xorl %ebx, %ebx
+	xorl %ebx, %ebx /* rbx = 0: the callee's FPU is on (see <exo/abi.h>) */
 	xorl %ebp, %ebp
 	xorl %r12d, %r12d
 	xorl %r13d, %r13d
@@ -383,10 +384,10 @@ pct_fast_call:
 	movl $USER_RFLAGS, %r11d
 	sysretq
 9:	/* The general way, with the registers as they came. */
-	movq ENV_TF + TF_RBP(%rbx), %rbp
-	movq ENV_TF + TF_R12(%rbx), %r12
-	movq ENV_TF + TF_R13(%rbx), %r13
-	movq ENV_TF + TF_RBX(%rbx), %rbx
+	movq ENV_TF + TF_RBX(%rsp), %rbx
+	movq ENV_TF + TF_RBP(%rsp), %rbp
+	movq ENV_TF + TF_R12(%rsp), %r12
+	movq ENV_TF + TF_R13(%rsp), %r13
 	movq syscall_user_rsp(%rip), %rsp
 	jmp syscall_general
 
@@ -398,12 +399,12 @@ pct_fast_call:
 pct_fast_reply:
 	movq %rsp, syscall_user_rsp(%rip)
 	movq curenv(%rip), %rsp /* B, the callee */
-	cmpl $0, ENV_IN_ACT(%rsp)
+	cmpb $0, ENV_IN_ACT(%rsp)
 	je 9f
 	movl ENV_ACT_CALLER(%rsp), %ebx
 	testl %ebx, %ebx
 	jz 9f
-	movl ENV_FPU_OFF(%rsp), %ebp
+	movzbl ENV_FPU_OFF(%rsp), %ebp
 	orl pct_slow(%rip), %ebp
 	jnz 9f
 	/* A, the caller: envs[id & (NENV - 1)], still waiting for B. */
@@ -418,13 +419,11 @@ pct_fast_reply:
 	jne 9f
 	cmpq %rsp, ENV_WAITING_ON(%rbp)
 	jne 9f
-	movl ENV_IN_ACT(%rbp), %ebx
-	orl ENV_FPU_OFF(%rbp), %ebx
-	jnz 9f
-	movl $0, ENV_IN_ACT(%rsp)
+	cmpl $0, ENV_IN_ACT(%rbp)
+	jne 9f
+	movb $0, ENV_IN_ACT(%rsp)
 	movq $0, ENV_WAITING_ON(%rbp)
-	movq %rsp, %rbx
-	SWITCH_TO %rbx, %rbp, %rax
+	SWITCH_TO %rsp, %rbp, %rax
 	movq %rbp, %rsp
 	movq ENV_TF + TF_RBX(%rsp), %rbx
 	movq ENV_TF + TF_RBP(%rsp), %rbp
