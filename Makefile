@@ -26,7 +26,8 @@ LIBOS_SRC := $(wildcard libos/*.c) lib/fmt.c lib/string.c lib/elf.c lib/bootimg.
 LIBOS_ASM := $(wildcard libos/*.S)
 LIBOS_OBJ := $(patsubst %,$(B)/u/%.o,$(LIBOS_SRC) $(LIBOS_ASM))
 
-# Programs: user/NAME.c and tests/guest/NAME.c, one executable each.
+# Programs: user/NAME.c and tests/guest/NAME.c, one executable each
+# (user/linux/ holds Linux-ABI programs, built with musl-gcc instead).
 PROGS := $(patsubst user/%.c,%,$(wildcard user/*.c)) \
 	$(patsubst tests/guest/%.c,%,$(wildcard tests/guest/*.c))
 PROG_BIN := $(addprefix $(B)/bin/,$(PROGS))
@@ -98,6 +99,11 @@ $(B)/bin/%: $(B)/u/tests/guest/%.c.o $(B)/libos.a
 	$(LD) -static -nostdlib -z noexecstack -z max-page-size=4096 -z separate-code \
 		-o $@ $(B)/u/libos/crt0.S.o $< $(B)/libos.a
 
+# The Linux-ABI benchmark: one static binary for Linux (and ExOS's Linux ABI).
+$(B)/linux/lbench: user/linux/lbench.c
+	@mkdir -p $(@D)
+	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
+
 $(B)/tools/mkbootimg: tools/mkbootimg.c lib/bootimg.c include/exo/abi.h
 	@mkdir -p $(@D)
 	$(CC) $(HOSTCFLAGS) -o $@ tools/mkbootimg.c lib/bootimg.c
@@ -134,8 +140,9 @@ test-guest: deps
 	@tools/test.sh --guest-only
 
 bench: deps
-	@$(MAKE) --no-print-directory all
-	tools/qemu.sh bench
+	@tools/deps.sh bench
+	@$(MAKE) --no-print-directory all $(B)/linux/lbench
+	tools/bench.sh
 
 format:
 	clang-format -i $(KERN_SRC) $(LIBOS_SRC) $(wildcard kern/*.h libos/*.h lib/*.h include/exo/*.h user/*.c tests/*/*.c tools/*.c)

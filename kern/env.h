@@ -64,8 +64,12 @@ struct env {
 	/* Revocation (revoke.c); the requests themselves show in self. */
 	uint32_t owned_head;   /* pages it owns, oldest first (pmem.c) */
 	uint32_t owned_tail;
-	uint32_t exc_pending;  /* kernel-raised classes to deliver: bit cls - 32 */
-	uint64_t exc_arg[2][2]; /* their addr and err, REVOKE and REPOSSESS */
+	/*
+	 * Kernel-raised exceptions waiting to be delivered, one bit and one
+	 * addr per (class, kind): REVOKE and REPOSSESS, of pages and of slices.
+	 */
+	uint32_t exc_pending;
+	uint64_t exc_arg[4];
 
 	/* Why it died, for env_info. */
 	uint32_t cause, trapno;

@@ -32,13 +32,27 @@ env_alive(int i)
 	return e->state == EXO_ENV_NEW || e->state == EXO_ENV_RUNNABLE ? e : NULL;
 }
 
-/* Queues a kernel-raised exception (EXO_EXC_REVOKE or REPOSSESS) for e. */
-static void
-raise(struct env *e, int cls, uint64_t addr, uint64_t err)
+/* Which of e->exc_arg a (class, kind) uses. */
+static int
+queue_index(int cls, uint64_t kind)
 {
-	e->exc_pending |= 1U << (cls - EXO_EXC_SYSCALL);
-	e->exc_arg[cls - EXO_EXC_REVOKE][0] = addr;
-	e->exc_arg[cls - EXO_EXC_REVOKE][1] = err;
+	return (cls - EXO_EXC_REVOKE) * 2 + (int)(kind - EXO_REVOKE_PAGES);
+}
+
+/*
+ * Queues a kernel-raised exception (EXO_EXC_REVOKE or REPOSSESS, about
+ * pages or a slice) for e.  A request also moves e to the front of the
+ * round-robin, so that it can answer well before its deadline.
+ */
+static void
+raise(struct env *e, int cls, uint64_t addr, uint64_t kind)
+{
+	int q = queue_index(cls, kind);
+
+	e->exc_pending |= 1U << q;
+	e->exc_arg[q] = addr;
+	if (cls == EXO_EXC_REVOKE)
+		sched_soon(e);
 }
 
 /*
@@ -51,8 +65,10 @@ raise(struct env *e, int cls, uint64_t addr, uint64_t err)
 int
 revoke_deliver(struct env *e)
 {
-	for (int cls = EXO_EXC_REVOKE; cls <= EXO_EXC_REPOSSESS; cls++) {
-		uint32_t bit = 1U << (cls - EXO_EXC_SYSCALL);
+	for (int q = 0; q < 4; q++) {
+		uint32_t bit = 1U << q;
+		int cls = EXO_EXC_REVOKE + q / 2;
+		uint64_t kind = EXO_REVOKE_PAGES + (uint64_t)(q % 2);
 		if (!(e->exc_pending & bit))
 			continue;
 		const struct exc_entry *h = &e->exc[cls];
@@ -64,8 +80,8 @@ revoke_deliver(struct env *e)
 		if (t->rsp <= h->stack && t->rsp > h->stack - 65536)
 			return 0;
 		struct exo_excframe f = {
-			e->exc_arg[cls - EXO_EXC_REVOKE][0], t->r11, t->rcx, t->rax,
-			e->exc_arg[cls - EXO_EXC_REVOKE][1], t->rip, t->rflags, t->rsp,
+			e->exc_arg[q], t->r11, t->rcx, t->rax, kind, t->rip,
+			t->rflags, t->rsp,
 		};
 		e->exc_pending &= ~bit;
 		if (env_copyout(e, h->stack - sizeof(f), &f, sizeof(f)) < 0) {

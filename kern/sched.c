@@ -140,6 +140,14 @@ pick(void)
 	return e;
 }
 
+/* Makes e the round-robin's next pick, if it is waiting its turn. */
+void
+sched_soon(struct env *e)
+{
+	if (e->state == EXO_ENV_RUNNABLE && e->run_prev && e != curenv)
+		rr_last = e->run_prev;
+}
+
 /*
  * Saves the running environment's context from the current kernel entry,
  * so that it can be resumed later with env_run.

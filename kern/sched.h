@@ -15,6 +15,7 @@ void sched_env_gone(struct env *e);
 void sched_tick(void);
 void sched_run(void) __attribute__((noreturn));
 void sched_leave(void);
+void sched_soon(struct env *e);
 void sched_slice_start(void) __attribute__((noreturn));
 void sched_slice_end(void);
 void sched_epilogue_end(struct env *e);

@@ -146,8 +146,9 @@ sys_page_alloc(exo_slot_t dst, uint64_t ppn)
 	struct cap *d;
 	int r;
 
+	/* A slot table needs a page too: either way, ask for pages back. */
 	if ((r = cap_empty_slot(&curenv->cs, dst, &d)) < 0)
-		return r;
+		return r == EXO_ENOMEM && ppn == EXO_PPN_ANY ? revoke_for_alloc(curenv) : r;
 	int64_t got = pmem_alloc_user(ppn, curenv);
 	if (got == EXO_ENOMEM && ppn == EXO_PPN_ANY)
 		return revoke_for_alloc(curenv);

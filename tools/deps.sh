@@ -11,6 +11,12 @@ have awk || need="$need mawk"
 have qemu-system-x86_64 || need="$need qemu-system-x86"
 have timeout || need="$need coreutils"
 [ "$1" = gdb ] && ! have gdb && need="$need gdb"
+if [ "$1" = bench ]; then
+	have musl-gcc || need="$need musl-tools"
+	have cpio || need="$need cpio"
+	have gnuplot || need="$need gnuplot-nox"
+	have dpkg-deb || need="$need dpkg"
+fi
 # AddressSanitizer's runtime for the host unit tests.
 echo 'int main(void){return 0;}' > /tmp/exo-asan-probe.c
 gcc -fsanitize=address,undefined -o /tmp/exo-asan-probe /tmp/exo-asan-probe.c \

@@ -4,7 +4,8 @@
 #   tools/qemu.sh run [--cmd "PROG ARGS"]   interactive console on this terminal
 #   tools/qemu.sh test [ARGS]               the in-guest test suite, output on stdout
 #   tools/qemu.sh gdb                       stopped, GDB stub on :1234 (see build/gdbinit)
-#   tools/qemu.sh bench                     benchmarks, icount mode
+#   tools/qemu.sh bench [NAME...]           benchmarks, icount mode
+#   tools/qemu.sh peer KERNEL INITRD ARGS   the Linux peer, same machine, icount
 #
 # The accelerator is KVM only where KVM is backed by hardware
 # (/sys/module/kvm_intel or kvm_amd): elsewhere /dev/kvm may be kvm_pvm,
@@ -33,8 +34,11 @@ else
 	cpu="-accel tcg -cpu max"
 fi
 mem=${EXO_MEM:-512M}
-base="-M pc -m $mem -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
-	-kernel $B/kernel.bin -initrd $B/bootimg"
+# The machine both the exokernel and the Linux peer boot on.
+machine="-M pc -m $mem -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04"
+base="$machine -kernel $B/kernel.bin -initrd $B/bootimg"
+# icount: the time-stamp counter counts guest instructions.
+icount="-accel tcg,thread=single -cpu max -icount shift=0,sleep=off"
 
 status() {
 	s=$1
@@ -71,9 +75,18 @@ GDB
 	;;
 bench)
 	set +e
-	qemu-system-x86_64 -accel tcg,thread=single -cpu max \
-		-icount shift=0,sleep=off $base -display none -serial stdio \
-		-monitor none -append "bench mode=icount $*" </dev/null
+	qemu-system-x86_64 $icount $machine -kernel $B/kernel.bin \
+		-initrd $B/bootimg -display none -serial stdio -monitor none \
+		-append "bench mode=icount $*" </dev/null
+	status $?
+	;;
+peer)
+	kernel=$1 initrd=$2
+	shift 2
+	set +e
+	qemu-system-x86_64 $icount $machine -kernel "$kernel" -initrd "$initrd" \
+		-display none -serial stdio -monitor none \
+		-append "console=ttyS0 quiet panic=-1 -- $*" </dev/null
 	status $?
 	;;
 *)

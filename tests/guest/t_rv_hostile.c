@@ -1,0 +1,820 @@
+/*
+ * Hostile library OSes against visible revocation.  Looks for a kernel
+ * that can be stalled, fooled or crashed by the owner it asks: (a) a
+ * revocation handler that never returns must not keep the pages (they
+ * are taken at the deadline, the repossession upcall waits until the
+ * handler is left) nor stop anyone else; (b) page_return of pages the
+ * caller does not own (another environment's, even one it holds a
+ * capability for and maps; a free page; page 0; a page table of its
+ * own; numbers past the end of memory) must fail with EXO_EPERM and take
+ * nothing, also when listed after pages it does own; (c) the same page
+ * twice in one call must fail with EXO_EINVAL and take nothing, and leave
+ * no mark behind (the pages can be returned properly afterwards); (d) an
+ * answer after the deadline: what was taken is taken (returning it again
+ * is EXO_EPERM), what is still owned can still be returned, and the
+ * repossession upcall reports the count once the late handler is done;
+ * (e) guarantee_max is enforced exactly (EXO_ELIMIT past it, the count
+ * exact, marking a marked page again free, clearing and freeing
+ * guaranteed pages giving the room back), and pages the caller does not
+ * own cannot be guaranteed (EXO_EPERM); (f) a fault inside the revocation
+ * handler ends only that child (killed by the fault, or libos gives up
+ * with status 142 when it has a page-fault handler); (g) a revocation
+ * handler whose exception stack is not mapped ends only that child.  In
+ * every case the parent's own pages keep their contents and every page
+ * comes back when the child is gone.
+ *
+ * The children are this program again.  Those that lose pages at a
+ * deadline are started by a loader of our own that does not give them
+ * the pages of their image (libos's spawn does), and they guarantee their
+ * exception stack: the kernel may take any page they own that is not
+ * guaranteed without breaking them.
+ */
+#include "../lib/elf.h"
+#include "internal.h"
+#undef PF_W /* tutil.h's page-fault bit; ELF's segment flag is the same 2 */
+#include "tutil.h"
+
+#define SH_VA (TEST_VA + 0x100000)     /* the shared page, in the parent */
+#define MY_VA (TEST_VA + 0x200000)     /* the parent's own pages */
+#define DATA_VA (CHILD_VA + 0x1000000) /* the child's pages */
+#define PARENT_VA (CHILD_VA + 0x2000000) /* the child's view of our page */
+#define NMINE 8
+#define NDATA 20
+#define MAXG 1024
+#define PAT 0x686f7374696c0000UL
+#define MYPAT 0x706172656e740000UL
+
+#define READY 1
+
+struct shared {
+	uint64_t state, cmd;
+	uint64_t parent_ppn;        /* parent: the page it shares read-only */
+	uint64_t asked;             /* parent: what it reclaimed */
+	uint64_t rv_calls, rv_addr, rv_err;
+	uint64_t rp_calls, rp_addr, rp_err;
+	uint64_t in_loop;           /* (a): the handler is spinning */
+	uint64_t loop_repossessed, loop_pending, loop_rp_calls;
+	uint64_t done;              /* the child's checks passed */
+};
+
+/* ---- the child ---- */
+
+/* Yields to the parent; ends this child if the parent is gone (failed). */
+static void
+child_idle(void)
+{
+	int64_t r = exo_yield(EXO_SELF->parent);
+
+	if (r == EXO_EDEAD || r == EXO_ENOENT)
+		exit(93);
+}
+
+static volatile struct shared *sh;
+static uint64_t slots[MAXG + 1], ppns[MAXG + 1];
+static uint64_t ndata;
+
+static void
+child_wait_slot(uint64_t slot)
+{
+	struct exo_capinfo ci;
+	uint64_t t0 = time_ns();
+
+	while (exo_cap_info(slot, &ci) != 0) {
+		if (time_ns() - t0 > CHILD_TIMEOUT_NS) {
+			printf("t_rv_hostile child: slot %lu never filled\n", slot);
+			exit(90);
+		}
+		child_idle();
+	}
+}
+
+static void
+child_sleep_ms(uint64_t ms)
+{
+	uint64_t t0 = time_ns();
+
+	while (time_ns() - t0 < ms * 1000000)
+		exo_yield(EXO_ENV_ANY);
+}
+
+/* Guarantees the pages libos allocated for our exception stack. */
+static void
+guarantee_exc_stack(void)
+{
+	uint64_t want = EXOS_EXC_STACK_SIZE / EXO_PGSIZE, found = 0;
+	struct exo_capinfo ci;
+
+	for (uint64_t s = SLOT_FIRST_FREE; s < 1024; s++) {
+		if (exo_cap_info(s, &ci) != 0 || ci.type != EXO_CAP_PAGE)
+			continue;
+		for (uint64_t va = EXOS_EXC_STACK_LO; va < EXOS_EXC_STACK_TOP;
+		     va += EXO_PGSIZE)
+			if ((exos_pte(va) & EXO_PTE_ADDR) >> 12 == ci.name) {
+				CHECK_EQ(exo_page_guarantee(s, 1), 0);
+				found++;
+			}
+	}
+	CHECK_EQ(found, want);
+	CHECK_EQ(EXO_SELF->guaranteed, want);
+}
+
+/* Maps the shared page, then n pages of our own with known contents. */
+static void
+child_setup(uint64_t n)
+{
+	child_wait_slot(CHILD_SLOT);
+	CHECK_EQ(pt_op(EXO_SLOT_VSPACE, CHILD_VA, CHILD_SLOT, 1, EXO_PT_MAP,
+		     EXO_PERM_W, 0), 1);
+	sh = (volatile struct shared *)CHILD_VA;
+	for (uint64_t i = 0; i < n; i++) {
+		int64_t s = slot_alloc();
+		CHECK(s >= 0);
+		slots[i] = (uint64_t)s;
+		int64_t p = exo_page_alloc(slots[i], EXO_PPN_ANY);
+		CHECK(p > 0);
+		ppns[i] = (uint64_t)p;
+		CHECK_EQ(pt_op(EXO_SLOT_VSPACE, DATA_VA + i * EXO_PGSIZE, slots[i], 1,
+			     EXO_PT_MAP, EXO_PERM_W, 0), 1);
+		*(volatile uint64_t *)(DATA_VA + i * EXO_PGSIZE) = PAT ^ i;
+	}
+	ndata = n;
+}
+
+/* Is page i still ours, mapped, with its contents? */
+static int
+intact(uint64_t i)
+{
+	struct exo_capinfo ci;
+	uint64_t va = DATA_VA + i * EXO_PGSIZE;
+
+	return exo_cap_info(slots[i], &ci) == 0 && ci.name == ppns[i] &&
+	    (exos_pte(va) & EXO_PTE_ADDR) >> 12 == ppns[i] &&
+	    *(volatile uint64_t *)va == (PAT ^ i);
+}
+
+static void
+check_all_intact(void)
+{
+	for (uint64_t i = 0; i < ndata; i++)
+		if (!intact(i)) {
+			printf("t_rv_hostile child: page %lu (%lx) was taken\n", i,
+			    ppns[i]);
+			exit(1);
+		}
+}
+
+static void
+record_revoke(struct exo_excframe *f)
+{
+	sh->rv_calls++;
+	sh->rv_addr = f->addr;
+	sh->rv_err = f->err;
+}
+
+static void
+on_repossess(int cls, struct exo_excframe *f)
+{
+	(void)cls;
+	sh->rp_calls++;
+	sh->rp_addr = f->addr;
+	sh->rp_err = f->err;
+}
+
+static void
+wait_done_cmd(void)
+{
+	uint64_t t0 = time_ns();
+
+	while (sh->cmd == 0) {
+		if (time_ns() - t0 > CHILD_TIMEOUT_NS)
+			exit(91);
+		child_idle();
+	}
+}
+
+/* (a) Never leaves the handler. */
+static void
+on_revoke_loop(int cls, struct exo_excframe *f)
+{
+	(void)cls;
+	record_revoke(f);
+	sh->in_loop = 1;
+	for (uint64_t t0 = time_ns();;) {
+		if (time_ns() - t0 > CHILD_TIMEOUT_NS)
+			exit(92); /* not destroyed: the parent must have failed */
+		sh->loop_repossessed = EXO_SELF->repossessed;
+		sh->loop_pending = EXO_SELF->revoke_pages;
+		sh->loop_rp_calls = sh->rp_calls;
+	}
+}
+
+/* (b), (c) Answers with garbage first, then properly. */
+static void
+on_revoke_bad(int cls, struct exo_excframe *f)
+{
+	(void)cls;
+	record_revoke(f);
+	uint64_t n = f->addr, owned = EXO_SELF->owned;
+	CHECK(n + 2 <= ndata);
+	uint64_t mine = ppns[0], mine2 = ppns[1];
+	uint64_t theirs = sh->parent_ppn;
+	uint64_t freep = 0;
+	while (freep < EXO_INFO->npages && !freemap_bit(freep))
+		freep++;
+	CHECK(freep < EXO_INFO->npages);
+	uint64_t va = DATA_VA;
+	const volatile uint64_t *uvpd = (const volatile uint64_t *)EXO_UVPD;
+	uint64_t ptable = (uvpd[va >> 21] & EXO_PTE_ADDR) >> 12;
+	CHECK(ptable != 0);
+	uint64_t big = EXO_INFO->npages;
+	const uint64_t bad[][3] = {
+		{ theirs }, { mine, theirs }, { freep }, { mine, freep },
+		{ 0 }, { mine, 0 }, { ptable }, { mine, ptable }, { big },
+		{ big + 12345 }, { ~0UL }, { mine, mine2, big }, { 1UL << 40 },
+	};
+	const int len[] = { 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 3, 1 };
+	for (unsigned k = 0; k < sizeof(len) / sizeof(len[0]); k++) {
+		int64_t r = exo_page_return(bad[k], (uint64_t)len[k]);
+		if (r != EXO_EPERM) {
+			printf("t_rv_hostile child: page_return of bad list %u "
+			       "returned %ld, want EPERM\n", k, (long)r);
+			exit(1);
+		}
+		CHECK_EQ(EXO_SELF->owned, owned);
+		CHECK_EQ(EXO_SELF->revoke_pages, n);
+	}
+	/* The page we share with the parent is still there. */
+	CHECK_EQ(*(volatile uint64_t *)PARENT_VA, MYPAT);
+	check_all_intact();
+
+	/* The same page twice. */
+	const uint64_t dup1[] = { mine, mine };
+	const uint64_t dup2[] = { mine, mine2, mine };
+	const uint64_t dup3[] = { mine2, ppns[2], ppns[3], ppns[2] };
+	CHECK_EQ(exo_page_return(dup1, 2), EXO_EINVAL);
+	CHECK_EQ(exo_page_return(dup2, 3), EXO_EINVAL);
+	CHECK_EQ(exo_page_return(dup3, 4), EXO_EINVAL);
+	CHECK_EQ(EXO_SELF->owned, owned);
+	CHECK_EQ(EXO_SELF->revoke_pages, n);
+	check_all_intact();
+
+	/* Now properly, including the pages the failed calls named. */
+	uint64_t list[NDATA];
+	for (uint64_t i = 0; i < n; i++)
+		list[i] = ppns[i];
+	CHECK_EQ(exo_page_return(list, n), (int64_t)n);
+	CHECK_EQ(EXO_SELF->owned, owned - n);
+	CHECK_EQ(EXO_SELF->revoke_pages, 0);
+	struct exo_capinfo ci;
+	for (uint64_t i = 0; i < ndata; i++) {
+		if (i < n) {
+			CHECK_EQ(exo_cap_info(slots[i], &ci), EXO_ECAP);
+			CHECK_EQ(exos_pte(DATA_VA + i * EXO_PGSIZE), 0);
+		} else {
+			CHECK(intact(i));
+		}
+	}
+	/* Returned pages are no longer ours to return. */
+	CHECK_EQ(exo_page_return(list, 1), EXO_EPERM);
+	sh->done = 1;
+}
+
+/* (d) Answers only after the deadline. */
+static void
+on_revoke_late(int cls, struct exo_excframe *f)
+{
+	(void)cls;
+	record_revoke(f);
+	uint64_t n = f->addr, owned = EXO_SELF->owned;
+	CHECK(n < ndata);
+	child_sleep_ms(150);
+	/* The kernel has taken n by now; the repossession upcall waits. */
+	CHECK_EQ(EXO_SELF->revoke_pages, 0);
+	CHECK_EQ(EXO_SELF->repossessed, n);
+	CHECK_EQ(EXO_SELF->owned, owned - n);
+	CHECK_EQ(sh->rp_calls, 0);
+	uint64_t gone[NDATA], kept[NDATA], ngone = 0, nkept = 0;
+	for (uint64_t i = 0; i < ndata; i++) {
+		if (intact(i)) {
+			kept[nkept++] = i;
+		} else {
+			CHECK_EQ(exos_pte(DATA_VA + i * EXO_PGSIZE), 0);
+			gone[ngone++] = i;
+		}
+	}
+	CHECK_EQ(ngone, n);
+	CHECK(nkept >= 2);
+	/* Too late for those; not for the others. */
+	for (uint64_t k = 0; k < ngone; k++)
+		CHECK_EQ(exo_page_return(&ppns[gone[k]], 1), EXO_EPERM);
+	const uint64_t mixed[] = { ppns[kept[0]], ppns[gone[0]] };
+	CHECK_EQ(exo_page_return(mixed, 2), EXO_EPERM);
+	CHECK(intact(kept[0]));
+	CHECK_EQ(exo_page_return(&ppns[kept[0]], 1), 1);
+	CHECK_EQ(exo_cap_info(slots[kept[0]], &(struct exo_capinfo){ 0 }), EXO_ECAP);
+	CHECK_EQ(exos_pte(DATA_VA + kept[0] * EXO_PGSIZE), 0);
+	CHECK_EQ(EXO_SELF->owned, owned - n - 1);
+	CHECK_EQ(EXO_SELF->repossessed, n);
+	for (uint64_t k = 1; k < nkept; k++)
+		CHECK(intact(kept[k]));
+	CHECK_EQ(sh->rp_calls, 0);
+}
+
+/* (f) Faults. */
+static void
+on_revoke_fault(int cls, struct exo_excframe *f)
+{
+	(void)cls;
+	record_revoke(f);
+	sh->in_loop = 1;
+	*(volatile uint64_t *)0 = 1;
+	sh->done = 99; /* not reached */
+}
+
+static void
+on_fault_unexpected(int cls, struct exo_excframe *f)
+{
+	(void)cls;
+	printf("t_rv_hostile child: page fault at rip %lx addr %lx handled "
+	       "outside the revocation handler\n", f->rip, f->addr);
+	exit(1);
+}
+
+static void
+on_revoke_never(int cls, struct exo_excframe *f)
+{
+	(void)cls;
+	(void)f;
+	exit(98); /* must never run: its stack is not mapped */
+}
+
+/* (e) */
+static int
+child_guarantee(void)
+{
+	uint64_t max = EXO_INFO->guarantee_max;
+	struct exo_capinfo ci;
+
+	CHECK(max > 0 && max < MAXG);
+	child_wait_slot(CHILD_SLOT);
+	CHECK_EQ(pt_op(EXO_SLOT_VSPACE, CHILD_VA, CHILD_SLOT, 1, EXO_PT_MAP,
+		     EXO_PERM_W, 0), 1);
+	sh = (volatile struct shared *)CHILD_VA;
+	child_wait_slot(CHILD_SLOT + 1);
+	uint64_t g0 = EXO_SELF->guaranteed;
+	CHECK_EQ(g0, 0);
+	/* Not ours: the parent's page, shared with us. */
+	CHECK_EQ(exo_page_guarantee(CHILD_SLOT + 1, 1), EXO_EPERM);
+	CHECK_EQ(exo_page_guarantee(CHILD_SLOT + 1, 0), EXO_EPERM);
+	CHECK_EQ(exo_page_guarantee(CHILD_SLOT, 1), EXO_EPERM); /* the shared page */
+	/* Not a page, or nothing. */
+	CHECK_EQ(exo_page_guarantee(EXO_SLOT_CONSOLE, 1), EXO_ECAP);
+	CHECK_EQ(exo_page_guarantee(EXO_SLOT_SELF, 1), EXO_ECAP);
+	CHECK_EQ(exo_page_guarantee(CHILD_SLOT + 2, 1), EXO_ECAP);
+	CHECK_EQ(exo_page_guarantee(EXO_NSLOTS, 1), EXO_ERANGE);
+
+	uint64_t first = 4096;
+	for (uint64_t i = 0; i <= max; i++) {
+		slots[i] = first + i;
+		CHECK(exo_page_alloc(slots[i], EXO_PPN_ANY) > 0);
+	}
+	CHECK_EQ(exo_page_guarantee(slots[0], 2), EXO_EINVAL);
+	CHECK_EQ(EXO_SELF->guaranteed, 0);
+	for (uint64_t i = 0; i < max; i++) {
+		int64_t r = exo_page_guarantee(slots[i], 1);
+		if (r != 0) {
+			printf("t_rv_hostile child: guaranteeing page %lu of %lu: "
+			       "%s\n", i, max, exo_strerror(r));
+			exit(1);
+		}
+		CHECK_EQ(EXO_SELF->guaranteed, i + 1);
+	}
+	CHECK_EQ(exo_page_guarantee(slots[max], 1), EXO_ELIMIT);
+	CHECK_EQ(EXO_SELF->guaranteed, max);
+	CHECK_EQ(exo_page_guarantee(slots[max], 1), EXO_ELIMIT);
+	/* Marking a marked page again changes nothing and is allowed. */
+	CHECK_EQ(exo_page_guarantee(slots[0], 1), 0);
+	CHECK_EQ(EXO_SELF->guaranteed, max);
+	/* Clearing gives room back, once. */
+	CHECK_EQ(exo_page_guarantee(slots[0], 0), 0);
+	CHECK_EQ(EXO_SELF->guaranteed, max - 1);
+	CHECK_EQ(exo_page_guarantee(slots[0], 0), 0);
+	CHECK_EQ(EXO_SELF->guaranteed, max - 1);
+	CHECK_EQ(exo_page_guarantee(slots[max], 1), 0);
+	CHECK_EQ(EXO_SELF->guaranteed, max);
+	CHECK_EQ(exo_page_guarantee(slots[0], 1), EXO_ELIMIT);
+	/* So does freeing a guaranteed page, either way. */
+	CHECK_EQ(exo_cap_info(slots[1], &ci), 0);
+	CHECK_EQ(exo_page_return(&ci.name, 1), 1);
+	CHECK_EQ(EXO_SELF->guaranteed, max - 1);
+	CHECK_EQ(exo_cap_delete(slots[2]), 0);
+	CHECK_EQ(EXO_SELF->guaranteed, max - 2);
+	CHECK_EQ(exo_page_guarantee(slots[0], 1), 0);
+	CHECK_EQ(EXO_SELF->guaranteed, max - 1);
+	/* Still nobody else's. */
+	CHECK_EQ(exo_page_guarantee(CHILD_SLOT + 1, 1), EXO_EPERM);
+	CHECK_EQ(EXO_SELF->guaranteed, max - 1);
+	sh->done = 1;
+	return 0;
+}
+
+static int
+child(const char *mode)
+{
+	if (strcmp(mode, "guarantee") == 0)
+		return child_guarantee();
+	if (strcmp(mode, "badstack") == 0) {
+		/* A handler whose stack is not mapped. */
+		CHECK_EQ(exo_exc_register(EXO_EXC_REVOKE, (uint64_t)on_revoke_never,
+			     CHILD_VA + 0x7000000), 0);
+		child_setup(4);
+		sh->state = READY;
+		wait_done_cmd();
+		return 97; /* must not get here */
+	}
+	if (strcmp(mode, "fault") == 0 || strcmp(mode, "faultpf") == 0) {
+		CHECK_EQ(exos_exc_handle(EXO_EXC_REVOKE, on_revoke_fault), 0);
+		if (strcmp(mode, "faultpf") == 0)
+			CHECK_EQ(exos_exc_handle(EXO_EXC_PF, on_fault_unexpected), 0);
+		child_setup(4);
+		sh->state = READY;
+		wait_done_cmd();
+		return 97;
+	}
+	if (strcmp(mode, "badreturn") == 0) {
+		CHECK_EQ(exos_exc_handle(EXO_EXC_REVOKE, on_revoke_bad), 0);
+		CHECK_EQ(exos_exc_handle(EXO_EXC_REPOSSESS, on_repossess), 0);
+		child_setup(NDATA);
+		child_wait_slot(CHILD_SLOT + 1);
+		CHECK_EQ(pt_op(EXO_SLOT_VSPACE, PARENT_VA, CHILD_SLOT + 1, 1,
+			     EXO_PT_MAP, 0, 0), 1);
+		sh->state = READY;
+		wait_done_cmd();
+		return 0;
+	}
+	/* The rest lose pages at a deadline: their stack must survive it. */
+	exos_exc_fn fn = strcmp(mode, "loop") == 0 ? on_revoke_loop :
+	    strcmp(mode, "late") == 0 ? on_revoke_late : NULL;
+	if (fn == NULL) {
+		printf("t_rv_hostile child: unknown mode %s\n", mode);
+		return 2;
+	}
+	CHECK_EQ(exos_exc_handle(EXO_EXC_REVOKE, fn), 0);
+	CHECK_EQ(exos_exc_handle(EXO_EXC_REPOSSESS, on_repossess), 0);
+	guarantee_exc_stack();
+	CHECK_EQ(EXO_SELF->owned, EXOS_EXC_STACK_SIZE / EXO_PGSIZE);
+	child_setup(NDATA);
+	sh->state = READY;
+	wait_done_cmd();
+	/* (d): the repossession upcall came once the late handler was done. */
+	CHECK_EQ(sh->rp_calls, 1);
+	CHECK_EQ(sh->rp_addr, sh->asked);
+	CHECK_EQ(sh->rp_err, EXO_REVOKE_PAGES);
+	uint64_t nkept = 0;
+	for (uint64_t i = 0; i < ndata; i++)
+		nkept += (uint64_t)intact(i);
+	CHECK_EQ(nkept, ndata - sh->asked - 1);
+	sh->done = 1;
+	return 0;
+}
+
+/* ---- the parent ---- */
+
+static volatile struct shared *psh = (volatile struct shared *)SH_VA;
+static exo_slot_t shs, ro; /* the shared page; our first page, read-only */
+
+static void
+sleep_ms(uint64_t ms)
+{
+	uint64_t t0 = time_ns();
+
+	while (time_ns() - t0 < ms * 1000000)
+		exo_yield(EXO_ENV_ANY);
+}
+
+static void
+died(struct child *c, const char *what)
+{
+	struct exo_envinfo in;
+
+	exo_env_info(c->env, &in);
+	printf("t_rv_hostile: child died %s: cause %u status %ld trap %u "
+	       "addr %lx\n", what, in.cause, (long)in.status, in.trapno,
+	    in.fault_addr);
+	exit(1);
+}
+
+static void
+wait_for(struct child *c, volatile uint64_t *w, const char *what)
+{
+	struct exo_envinfo in;
+	uint64_t t0 = time_ns();
+
+	while (*w == 0) {
+		CHECK_EQ(exo_env_info(c->env, &in), 0);
+		if (in.state == EXO_ENV_DEAD)
+			died(c, what);
+		if (time_ns() - t0 > CHILD_TIMEOUT_NS) {
+			printf("t_rv_hostile: timed out waiting for %s\n", what);
+			exo_env_destroy(c->env);
+			exit(1);
+		}
+		exo_yield(c->id);
+	}
+}
+
+static void
+load_pages(struct child *c, uint64_t va, uint64_t n, int perm, const void *src,
+    uint64_t off, uint64_t len)
+{
+	exo_slot_t s;
+
+	CHECK_EQ(page_alloc_map(EXOS_SCRATCH, n, EXO_PERM_W, &s), 0);
+	memcpy((uint8_t *)EXOS_SCRATCH + off, src, len);
+	CHECK_EQ(page_unmap(EXOS_SCRATCH, n), 1);
+	CHECK_EQ(pt_op(c->vspace, va, s, (uint32_t)n, EXO_PT_MAP, (uint8_t)perm, 0), 1);
+	for (uint64_t i = 0; i < n; i++)
+		CHECK_EQ(exo_cap_delete(s + i), 0);
+	slot_free_range(s, n);
+}
+
+/* Starts this program with argv, as libos's spawn does, but without
+ * giving the child the pages of its image and stack. */
+static void
+spawn_unowned(char **argv, struct child *c)
+{
+	uint64_t size;
+	const uint8_t *file = bootimg_file("t_rv_hostile", &size);
+	struct elf_image elf;
+	uint8_t argpage[EXO_PGSIZE];
+
+	CHECK(file != NULL);
+	CHECK_EQ(elf_parse(file, size, EXOS_SCRATCH, &elf), 0);
+	int64_t se = slot_alloc(), sv = slot_alloc();
+	CHECK(se >= 0 && sv >= 0);
+	c->env = (uint64_t)se;
+	c->vspace = (uint64_t)sv;
+	int64_t id = exo_env_create(c->env, c->vspace);
+	CHECK(id > 0);
+	c->id = (exo_envid_t)id;
+	for (int i = 0; i < elf.nsegs; i++) {
+		const struct elf_seg *g = &elf.seg[i];
+		uint64_t base = g->vaddr & ~(EXO_PGSIZE - 1);
+		uint64_t end = (g->vaddr + g->memsz + EXO_PGSIZE - 1) & ~(EXO_PGSIZE - 1);
+		int perm = (g->flags & PF_W ? EXO_PERM_W : 0) |
+		    (g->flags & PF_X ? EXO_PERM_X : 0);
+		load_pages(c, base, (end - base) / EXO_PGSIZE, perm, file + g->offset,
+		    g->vaddr - base, g->filesz);
+	}
+	uint64_t argc = 0, strbytes = 0;
+	for (; argv[argc]; argc++)
+		strbytes += strlen(argv[argc]) + 1;
+	memset(argpage, 0, sizeof(argpage));
+	uint64_t top_va = EXOS_STACK_TOP;
+	uint64_t str_off = EXO_PGSIZE - strbytes, str_va = top_va - strbytes;
+	uint64_t sb_va = (str_va - sizeof(struct exos_startblock) - (argc + 1) * 8) &
+	    ~15UL;
+	struct exos_startblock *sb =
+	    (void *)(argpage + (sb_va - (top_va - EXO_PGSIZE)));
+	sb->argc = argc;
+	sb->bootimg_size = 0;
+	sb->npages = 0;
+	for (uint64_t i = 0; i < argc; i++) {
+		size_t n = strlen(argv[i]) + 1;
+		memcpy(argpage + str_off, argv[i], n);
+		sb->argv[i] = (char *)str_va;
+		str_off += n;
+		str_va += n;
+	}
+	sb->argv[argc] = NULL;
+	load_pages(c, EXOS_STACK_TOP - EXOS_STACK_PAGES * EXO_PGSIZE,
+	    EXOS_STACK_PAGES, EXO_PERM_W, argpage,
+	    (EXOS_STACK_PAGES - 1) * EXO_PGSIZE, EXO_PGSIZE);
+	CHECK_EQ(exo_cap_copy(EXO_SLOT_CONSOLE, c->env, EXO_SLOT_CONSOLE,
+		     EXO_R_READ | EXO_R_WRITE | EXO_R_GRANT), 0);
+	CHECK_EQ(exo_env_start(c->env, elf.entry, sb_va, sb_va), 0);
+}
+
+static void
+check_mine(void)
+{
+	for (uint64_t i = 0; i < NMINE; i++)
+		CHECK_EQ(*(volatile uint64_t *)(MY_VA + i * EXO_PGSIZE), MYPAT ^ i);
+}
+
+/* Starts a child in mode with the shared page (and our first page,
+ * read-only, in CHILD_SLOT + 1) and waits until it is ready. */
+static void
+start(const char *mode, int unowned, struct child *c)
+{
+	char *args[] = { "t_rv_hostile", "child", (char *)mode, NULL };
+
+	memset((void *)psh, 0, EXO_PGSIZE);
+	psh->parent_ppn = (exos_pte(MY_VA) & EXO_PTE_ADDR) >> 12;
+	if (unowned)
+		spawn_unowned(args, c);
+	else
+		CHECK_EQ(spawn("t_rv_hostile", args, c), 0);
+	CHECK_EQ(exo_cap_copy(shs, c->env, CHILD_SLOT, EXO_R_READ | EXO_R_WRITE), 0);
+	CHECK_EQ(exo_cap_copy(ro, c->env, CHILD_SLOT + 1, EXO_R_READ), 0);
+}
+
+static void
+finish(struct child *c, uint64_t before, const char *what, uint64_t t0)
+{
+	child_release(c);
+	check_mine();
+	if (EXO_INFO->free_pages != before) {
+		printf("t_rv_hostile: %s: %ld pages not given back\n", what,
+		    (long)(before - EXO_INFO->free_pages));
+		exit(1);
+	}
+	printf("t_rv_hostile: %s ok (%lu ms)\n", what, (time_ns() - t0) / 1000000);
+}
+
+/* (a) */
+static void
+loop_forever(void)
+{
+	struct child c;
+	struct exo_envinfo in;
+	uint64_t before = EXO_INFO->free_pages, t0 = time_ns();
+
+	start("loop", 1, &c);
+	wait_for(&c, &psh->state, "the child to be ready");
+	psh->asked = 6;
+	uint64_t f0 = EXO_INFO->free_pages;
+	CHECK_EQ(exo_reclaim(EXO_SLOT_MACHINE, c.env, 6), 0);
+	wait_for(&c, &psh->in_loop, "the revocation handler");
+	sleep_ms(100);
+	/* Taken anyway; and we still run. */
+	CHECK_EQ(EXO_INFO->free_pages, f0 + 6);
+	uint64_t t1 = time_ns();
+	while (psh->loop_repossessed != 6) {
+		CHECK(time_ns() - t1 < CHILD_TIMEOUT_NS);
+		exo_yield(c.id);
+	}
+	CHECK_EQ(psh->loop_pending, 0);
+	CHECK_EQ(psh->rv_calls, 1);
+	CHECK_EQ(psh->rv_addr, 6);
+	/* The repossession upcall does not interrupt its own handler. */
+	sleep_ms(30);
+	CHECK_EQ(psh->loop_rp_calls, 0);
+	CHECK_EQ(psh->rp_calls, 0);
+	CHECK_EQ(exo_env_info(c.env, &in), 0);
+	CHECK_EQ(in.state, EXO_ENV_RUNNABLE);
+	check_mine();
+	CHECK_EQ(exo_env_destroy(c.env), 0);
+	finish(&c, before, "a handler that never returns", t0);
+}
+
+/* (b), (c) */
+static void
+bad_returns(void)
+{
+	struct child c;
+	struct exo_envinfo in;
+	uint64_t before = EXO_INFO->free_pages, t0 = time_ns();
+
+	start("badreturn", 0, &c);
+	wait_for(&c, &psh->state, "the child to be ready");
+	psh->asked = 5;
+	uint64_t f0 = EXO_INFO->free_pages;
+	CHECK_EQ(exo_reclaim(EXO_SLOT_MACHINE, c.env, 5), 0);
+	wait_for(&c, &psh->done, "the bad returns");
+	CHECK_EQ(psh->rv_calls, 1);
+	CHECK_EQ(EXO_INFO->free_pages, f0 + 5);
+	sleep_ms(100);
+	CHECK_EQ(EXO_INFO->free_pages, f0 + 5);
+	CHECK_EQ(psh->rp_calls, 0);
+	check_mine();
+	psh->cmd = 1;
+	CHECK_WAIT(&c, &in);
+	CHECK_EXITED(&in, 0);
+	finish(&c, before, "returning pages one does not own, or twice", t0);
+}
+
+/* (d) */
+static void
+late_answer(void)
+{
+	struct child c;
+	struct exo_envinfo in;
+	uint64_t before = EXO_INFO->free_pages, t0 = time_ns();
+
+	start("late", 1, &c);
+	wait_for(&c, &psh->state, "the child to be ready");
+	psh->asked = 7;
+	uint64_t f0 = EXO_INFO->free_pages;
+	CHECK_EQ(exo_reclaim(EXO_SLOT_MACHINE, c.env, 7), 0);
+	exo_yield(c.id);
+	sleep_ms(100);
+	CHECK_EQ(EXO_INFO->free_pages, f0 + 7);
+	uint64_t t1 = time_ns();
+	while (psh->rp_calls == 0) {
+		CHECK_EQ(exo_env_info(c.env, &in), 0);
+		if (in.state == EXO_ENV_DEAD)
+			died(&c, "answering late");
+		CHECK(time_ns() - t1 < CHILD_TIMEOUT_NS);
+		exo_yield(c.id);
+	}
+	CHECK_EQ(EXO_INFO->free_pages, f0 + 8);
+	CHECK_EQ(psh->rv_calls, 1);
+	check_mine();
+	psh->cmd = 1;
+	CHECK_WAIT(&c, &in);
+	CHECK_EXITED(&in, 0);
+	CHECK_EQ(psh->done, 1);
+	finish(&c, before, "an answer after the deadline", t0);
+}
+
+/* (e) */
+static void
+guarantees(void)
+{
+	struct child c;
+	struct exo_envinfo in;
+	uint64_t before = EXO_INFO->free_pages, t0 = time_ns();
+	uint64_t g = EXO_SELF->guaranteed;
+
+	start("guarantee", 0, &c);
+	CHECK_WAIT(&c, &in);
+	CHECK_EXITED(&in, 0);
+	CHECK_EQ(psh->done, 1);
+	CHECK_EQ(EXO_SELF->guaranteed, g);
+	finish(&c, before, "guarantee_max and guarantees of others' pages", t0);
+}
+
+/* (f), (g) */
+static void
+dies(const char *mode, int how)
+{
+	struct child c;
+	struct exo_envinfo in;
+	uint64_t before = EXO_INFO->free_pages, t0 = time_ns();
+
+	start(mode, 0, &c);
+	wait_for(&c, &psh->state, "the child to be ready");
+	CHECK_EQ(exo_reclaim(EXO_SLOT_MACHINE, c.env, 2), 0);
+	CHECK_WAIT(&c, &in);
+	if (how == 142) {
+		CHECK_EXITED(&in, 142);
+	} else if (how == 14) {
+		CHECK_FAULTED(&in, 14);
+		CHECK_EQ(in.fault_addr, 0);
+	} else {
+		CHECK_EQ(in.state, EXO_ENV_DEAD);
+		CHECK_EQ(in.cause, EXO_CAUSE_FAULT);
+	}
+	if (how != 0)
+		CHECK_EQ(psh->rv_calls, 1);
+	CHECK_EQ(psh->done, 0);
+	CHECK_EQ(exo_reclaim(EXO_SLOT_MACHINE, c.env, 1), EXO_EDEAD);
+	sleep_ms(50); /* past the deadline of the request it left */
+	finish(&c, before, mode, t0);
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc > 2 && strcmp(argv[1], "child") == 0)
+		return child(argv[2]);
+
+	exo_slot_t mine;
+
+	prepare_tables(SH_VA);
+	prepare_tables(MY_VA);
+	warm_spawn();
+	uint64_t before = EXO_INFO->free_pages;
+	CHECK_EQ(page_alloc_map(MY_VA, NMINE, EXO_PERM_W, &mine), 0);
+	for (uint64_t i = 0; i < NMINE; i++)
+		*(volatile uint64_t *)(MY_VA + i * EXO_PGSIZE) = MYPAT ^ i;
+	CHECK_EQ(page_alloc_map(SH_VA, 1, EXO_PERM_W, &shs), 0);
+	/* Our first page is shared read-only from a slot of its own. */
+	int64_t r = slot_alloc();
+	CHECK(r >= 0);
+	ro = (uint64_t)r;
+	CHECK_EQ(exo_cap_copy(mine, EXO_SLOT_SELF, ro, EXO_R_READ | EXO_R_GRANT), 0);
+
+	guarantees();
+	loop_forever();
+	bad_returns();
+	late_answer();
+	dies("fault", 14);
+	dies("faultpf", 142);
+	dies("badstack", 0);
+
+	check_mine();
+	CHECK_EQ(exo_cap_delete(ro), 0);
+	slot_free(ro);
+	CHECK_EQ(page_unmap(MY_VA, NMINE), 1);
+	CHECK_EQ(page_unmap(SH_VA, 1), 1);
+	for (uint64_t i = 0; i < NMINE; i++)
+		CHECK_EQ(exo_cap_delete(mine + i), 0);
+	CHECK_EQ(exo_cap_delete(shs), 0);
+	slot_free_range(mine, NMINE);
+	slot_free(shs);
+	CHECK_EQ(EXO_INFO->free_pages, before);
+	printf("t_rv_hostile: hostile owners neither stalled nor fooled the kernel\n");
+	return 0;
+}
