@@ -154,7 +154,7 @@ kmain(uint32_t magic, uint32_t mbi_pa)
 	info->tsc_hz = arch_tsc_hz();
 	info->slice_tsc = info->tsc_hz / 1000000 * us;
 	info->epilogue_tsc = info->slice_tsc / 8;
-	info->revoke_tsc = info->slice_tsc * 2;
+	info->revoke_tsc = info->slice_tsc * 4;
 	info->guarantee_max = 256;
 	info->boot_tsc = arch_cycles();
 	loader_start_init(&bootinfo);

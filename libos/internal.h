@@ -4,7 +4,10 @@
 #ifndef EXOS_INTERNAL_H
 #define EXOS_INTERNAL_H
 
-/* The exception stack, shared by every class (exc.c, trampoline.S). */
+/*
+ * The exception stack, shared by every class (exc.c, trampoline.S): 32 KiB
+ * aligned on its size, so rsp >> 15 says whether rsp is on it.
+ */
 #define EXOS_EXC_STACK_TOP 0x00007b0000000000
 #define EXOS_EXC_STACK_SIZE 0x8000
 #define EXOS_EXC_STACK_LO (EXOS_EXC_STACK_TOP - EXOS_EXC_STACK_SIZE)

@@ -38,55 +38,18 @@
  * exo_excframe (offsets: addr 0, r11 8, rcx 16, rax 24, err 32, rip 40,
  * rflags 48, rsp 56) and every other register as at the fault.
  */
-.macro EXC_ENTRY n
-	.globl exos_exc_entry_\n
-exos_exc_entry_\n:
-	/* A fault on the exception stack itself cannot be handled. */
-	movq 56(%rsp), %rax
-	movabsq $EXOS_EXC_STACK_LO, %rcx
-	subq %rcx, %rax
-	movl $\n, %ecx
-	cmpq $EXOS_EXC_STACK_SIZE, %rax
-	jb exc_nested
-	pushq %rdi
-	pushq %rsi
-	pushq %rdx
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	movl $\n, %edi
-	jmp exc_call
-.endm
-
-	.text
-	.altmacro
-.set i, 0
-.rept EXO_NEXC
-	EXC_ENTRY %i
-	.set i, i + 1
-.endr
-	.noaltmacro
-
 /*
- * edi = the class.  The SSE state is saved around the handler too, unless
- * the program has its FPU turned off: touching it then would raise #NM.
+ * The way back, with rsp at the frame: no global state, so that it is
+ * reentrant.  rflags and rip go below the target stack's red zone; then
+ * popfq and ret $128 land on the target with its stack pointer exact.
  */
-exc_call:
-	leaq 48(%rsp), %rsi
-	FPU_SAVE %eax, %rax
-	call *exos_exc_handlers(, %rdi, 8)
-	FPU_RESTORE
+.macro EXC_RESUME
 	popq %r10
 	popq %r9
 	popq %r8
 	popq %rdx
 	popq %rsi
 	popq %rdi
-	/*
-	 * rsp is at the frame again.  Resume without a global: rflags and rip
-	 * go below the target stack's red zone, then popfq and ret $128 land
-	 * on the target with its stack pointer exact.
-	 */
 	movq 56(%rsp), %rax
 	subq $144, %rax
 	movq 40(%rsp), %rcx
@@ -100,6 +63,52 @@ exc_call:
 	movq 56(%rsp), %rsp
 	popfq
 	ret $128
+.endm
+
+/*
+ * Class n: save what C may clobber (and the SSE state, unless the program
+ * has its FPU turned off: touching it then would raise #NM), call the
+ * handler with the class and the frame, resume.  A fault on the exception
+ * stack itself (the 32 KiB below EXOS_EXC_STACK_TOP) cannot be handled.
+ */
+.macro EXC_ENTRY n
+	.globl exos_exc_entry_\n
+exos_exc_entry_\n:
+	movq 56(%rsp), %rax
+	shrq $15, %rax
+	cmpl $(EXOS_EXC_STACK_LO >> 15), %eax
+	je 8f
+	pushq %rdi
+	pushq %rsi
+	pushq %rdx
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	movl $\n, %edi
+	leaq 48(%rsp), %rsi
+	movabs SELF_FPU_OFF_ADDR, %eax
+	testl %eax, %eax
+	jnz 7f
+	subq $512, %rsp
+	fxsave64 (%rsp)
+	call *exos_exc_handlers + 8 * \n(%rip)
+	fxrstor64 (%rsp)
+	addq $512, %rsp
+	EXC_RESUME
+7:	call *exos_exc_handlers + 8 * \n(%rip)
+	EXC_RESUME
+8:	movl $\n, %ecx
+	jmp exc_nested
+.endm
+
+	.text
+	.altmacro
+.set i, 0
+.rept EXO_NEXC
+	EXC_ENTRY %i
+	.set i, i + 1
+.endr
+	.noaltmacro
 
 exc_nested: /* ecx = the class */
 	movl %ecx, %edi
