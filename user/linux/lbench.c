@@ -211,7 +211,7 @@ bench_exceptions(void)
 /* Virtual memory, the way Appel and Li use it. */
 #define NP 100
 static char *area;
-static int appel_next;
+static volatile int appel_next; /* read by the handler */
 
 static int
 writable(char *p)
