@@ -128,7 +128,7 @@ gdb:
 	tools/qemu.sh gdb
 
 test: deps
-	@$(MAKE) --no-print-directory all $(HOST_TESTS)
+	@$(MAKE) --no-print-directory all $(HOST_TESTS) $(B)/linux/lbench
 	@tools/test.sh $(HOST_TESTS)
 
 test-host: deps

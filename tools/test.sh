@@ -24,6 +24,15 @@ if [ $host = 1 ]; then
 			echo "FAIL $(basename $t): exited with an error" >>$log
 		fi
 	done
+	# The Linux side of the benchmarks checks its operations on the host.
+	if [ -x $B/linux/lbench ]; then
+		if timeout 120 $B/linux/lbench --check --sys host >$B/lbench-check.log 2>&1 &&
+			grep -q "^lbench: done" $B/lbench-check.log; then
+			echo "ok lbench_check (Linux-ABI benchmarks, once each, on the host)" >>$log
+		else
+			echo "FAIL lbench_check: see $B/lbench-check.log" >>$log
+		fi
+	fi
 	grep -E "^(ok|FAIL) " $log
 fi
 
