@@ -4,7 +4,7 @@
  * in t_exc_hostile.c's table), and either exits 0 after checking what it
  * can itself or dies the way the parent expects.  Not a test on its own.
  */
-#include "check.h"
+#include "tutil.h"
 
 #define SPOT 0x0000520000000000UL   /* stacks and handlers go here */
 #define HOLE 0x0000530000000000UL   /* never mapped */
@@ -101,16 +101,7 @@ tf_resume(void)
  * lazy-switching #NM handler (which turns it back on) never runs, since
  * nothing uses the FPU.
  */
-static volatile uint64_t ud_count, nm_count;
-
-static void
-nm_on(int cls, struct exo_excframe *f)
-{
-	(void)cls;
-	(void)f;
-	nm_count++;
-	exo_fpu(1);
-}
+static volatile uint64_t ud_count;
 
 static void
 skip_ud2(int cls, struct exo_excframe *f)

@@ -17,7 +17,7 @@
  *   badentry     an unmapped epilogue entry: must die of a page fault
  * The second argument is the number of mix rounds to run per check.
  */
-#include "check.h"
+#include "tutil.h"
 #include "mix.h"
 
 static uint64_t iters;
@@ -214,17 +214,6 @@ plain_epilogue(struct exo_context *c)
 {
 	(void)c;
 	epilogues++;
-}
-
-static volatile uint64_t nm_count;
-
-static void
-nm_on(int cls, struct exo_excframe *f)
-{
-	(void)cls;
-	(void)f;
-	nm_count++;
-	exo_fpu(1);
 }
 
 static int

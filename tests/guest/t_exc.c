@@ -17,7 +17,8 @@
  * the FPU is turned off, which must neither fault on the library's use
  * of the FPU nor turn it back on.
  */
-#include "check.h"
+#include "tutil.h"
+#include "regs.h"
 
 #define RO_PAGE 0x0000500000000000UL   /* mapped read-only */
 #define HOLE 0x0000500000100000UL      /* never mapped */
@@ -25,30 +26,18 @@
 #define RAW_STACK 0x0000500000300000UL /* top of the raw handler's stack */
 #define NONCANON 0x8000000000000000UL
 
-#define FL_CF 0x001UL
-#define FL_PF 0x004UL
-#define FL_AF 0x010UL
-#define FL_ZF 0x040UL
-#define FL_SF 0x080UL
-#define FL_TF 0x100UL
-#define FL_DF 0x400UL
-#define FL_OF 0x800UL
-#define FL_ARITH (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_DF | FL_OF)
+/* Read and written by the assembly too (regs.h has the rest). */
+__attribute__((used)) uint64_t fault_at, xmm0_out;
 
-/* Register images; offsets used by the assembly below. */
-struct regs {
-	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;      /*  0 .. 56 */
-	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;        /* 64 .. 120 */
-	uint64_t rflags;                                      /* 128 */
-};
-
-/* Read and written by the assembly, so global and kept. */
-__attribute__((used)) struct regs pat;    /* loaded before the fault */
-__attribute__((used)) struct regs after;  /* stored right after it */
-__attribute__((used)) uint64_t host[8];   /* the compiler's registers */
-__attribute__((used)) uint64_t fault_at, next_at, xmm0_out;
-__attribute__((used)) struct regs raw_seen; /* the raw handler's view */
-__attribute__((used)) uint64_t raw_count, raw_resume;
+/*
+ * Extended asm: records the addresses of the faulting instruction (label
+ * 1) in fault_at and of the next one (label 2) in next_at.
+ */
+#define MARK_LABELS                                                            \
+	"leaq 1f(%%rip), %%rax\n\t"                                            \
+	"movq %%rax, fault_at(%%rip)\n\t"                                      \
+	"leaq 2f(%%rip), %%rax\n\t"                                            \
+	"movq %%rax, next_at(%%rip)\n\t"
 
 /*
  * Saves the compiler's registers, records the addresses of the faulting
@@ -60,61 +49,13 @@ __attribute__((used)) uint64_t raw_count, raw_resume;
 	static void __attribute__((noinline)) name(void)                       \
 	{                                                                      \
 		__asm__ volatile(                                              \
-		    "movq %%rbx, host+0(%%rip)\n\t"                            \
-		    "movq %%rbp, host+8(%%rip)\n\t"                            \
-		    "movq %%r12, host+16(%%rip)\n\t"                           \
-		    "movq %%r13, host+24(%%rip)\n\t"                           \
-		    "movq %%r14, host+32(%%rip)\n\t"                           \
-		    "movq %%r15, host+40(%%rip)\n\t"                           \
-		    "movq %%rsp, host+48(%%rip)\n\t"                           \
-		    "leaq 1f(%%rip), %%rax\n\t"                                \
-		    "movq %%rax, fault_at(%%rip)\n\t"                          \
-		    "leaq 2f(%%rip), %%rax\n\t"                                \
-		    "movq %%rax, next_at(%%rip)\n\t"                           \
-		    "movq pat+8(%%rip), %%rbx\n\t"                             \
-		    "movq pat+16(%%rip), %%rcx\n\t"                            \
-		    "movq pat+24(%%rip), %%rdx\n\t"                            \
-		    "movq pat+32(%%rip), %%rsi\n\t"                            \
-		    "movq pat+40(%%rip), %%rdi\n\t"                            \
-		    "movq pat+48(%%rip), %%rbp\n\t"                            \
-		    "movq pat+64(%%rip), %%r8\n\t"                             \
-		    "movq pat+72(%%rip), %%r9\n\t"                             \
-		    "movq pat+80(%%rip), %%r10\n\t"                            \
-		    "movq pat+88(%%rip), %%r11\n\t"                            \
-		    "movq pat+96(%%rip), %%r12\n\t"                            \
-		    "movq pat+104(%%rip), %%r13\n\t"                           \
-		    "movq pat+112(%%rip), %%r14\n\t"                           \
-		    "movq pat+120(%%rip), %%r15\n\t"                           \
-		    "pushq pat+128(%%rip)\n\t"                                 \
-		    "popfq\n\t"                                                \
-		    "movq pat+0(%%rip), %%rax\n"                               \
+		    REGS_SAVE_HOST                                             \
+		    MARK_LABELS                                                \
+		    REGS_LOAD_PAT                                              \
 		    "1:\t" insn "\n"                                           \
-		    "2:\tpushfq\n\t"                                           \
-		    "popq after+128(%%rip)\n\t"                                \
-		    "cld\n\t"                                                  \
-		    "movq %%rax, after+0(%%rip)\n\t"                           \
-		    "movq %%rbx, after+8(%%rip)\n\t"                           \
-		    "movq %%rcx, after+16(%%rip)\n\t"                          \
-		    "movq %%rdx, after+24(%%rip)\n\t"                          \
-		    "movq %%rsi, after+32(%%rip)\n\t"                          \
-		    "movq %%rdi, after+40(%%rip)\n\t"                          \
-		    "movq %%rbp, after+48(%%rip)\n\t"                          \
-		    "movq %%rsp, after+56(%%rip)\n\t"                          \
-		    "movq %%r8, after+64(%%rip)\n\t"                           \
-		    "movq %%r9, after+72(%%rip)\n\t"                           \
-		    "movq %%r10, after+80(%%rip)\n\t"                          \
-		    "movq %%r11, after+88(%%rip)\n\t"                          \
-		    "movq %%r12, after+96(%%rip)\n\t"                          \
-		    "movq %%r13, after+104(%%rip)\n\t"                         \
-		    "movq %%r14, after+112(%%rip)\n\t"                         \
-		    "movq %%r15, after+120(%%rip)\n\t"                         \
+		    "2:\t" REGS_STORE_AFTER                                    \
 		    "movq %%xmm0, xmm0_out(%%rip)\n\t"                         \
-		    "movq host+0(%%rip), %%rbx\n\t"                            \
-		    "movq host+8(%%rip), %%rbp\n\t"                            \
-		    "movq host+16(%%rip), %%r12\n\t"                           \
-		    "movq host+24(%%rip), %%r13\n\t"                           \
-		    "movq host+32(%%rip), %%r14\n\t"                           \
-		    "movq host+40(%%rip), %%r15\n\t"                           \
+		    REGS_RESTORE_HOST                                          \
 		    :                                                          \
 		    :                                                          \
 		    : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",    \
@@ -145,6 +86,14 @@ static volatile struct {
 static exo_slot_t fix_slot;
 __attribute__((used)) uint64_t recover_rip, recover_rsp, recovered_rax,
     recovered_rsp;
+
+/* Forgets what the handler saw; it is to do act next. */
+static void
+arm(enum action act)
+{
+	memset((void *)&seen, 0, sizeof(seen));
+	action = act;
+}
 
 static void
 handler(int cls, struct exo_excframe *f)
@@ -189,34 +138,20 @@ handler(int cls, struct exo_excframe *f)
 static void
 set_pattern(void)
 {
-	pat = (struct regs){
-		.rax = 0x0101010101010101UL, .rbx = 0x0202020202020202UL,
-		.rcx = 0x0303030303030303UL, .rdx = 0x0404040404040404UL,
-		.rsi = 0x0505050505050505UL, .rdi = 0x0606060606060606UL,
-		.rbp = 0x0707070707070707UL, .r8 = 0x0808080808080808UL,
-		.r9 = 0x0909090909090909UL, .r10 = 0x0a0a0a0a0a0a0a0aUL,
-		.r11 = 0x0b0b0b0b0b0b0b0bUL, .r12 = 0x0c0c0c0c0c0c0c0cUL,
-		.r13 = 0x0d0d0d0d0d0d0d0dUL, .r14 = 0x0e0e0e0e0e0e0e0eUL,
-		.r15 = 0x0f0f0f0f0f0f0f0fUL,
-		/* Every arithmetic flag and DF set, IF and bit 1. */
-		.rflags = 0x202 | FL_ARITH,
-	};
+	fill_pattern(0x0101010101010101UL);
 }
 
 /* Every register and flag as loaded (or as changed by the instruction). */
 static void
 check_regs(const char *what, const struct regs *want)
 {
-	static const char *const names[16] = { "rax", "rbx", "rcx", "rdx",
-		"rsi", "rdi", "rbp", "rsp", "r8", "r9", "r10", "r11", "r12",
-		"r13", "r14", "r15" };
 	const uint64_t *w = (const uint64_t *)want, *a = (const uint64_t *)&after;
 
 	for (int i = 0; i < 16; i++) {
 		uint64_t expect = i == 7 ? host[6] : w[i];
 		if (a[i] != expect) {
 			printf("t_exc: %s: %s is %lx after the fault, want %lx\n",
-			    what, names[i], a[i], expect);
+			    what, reg_names[i], a[i], expect);
 			exit(1);
 		}
 	}
@@ -232,8 +167,7 @@ static void
 fault_case(const char *what, void (*run)(void), int cls, enum action act,
     int trap, uint64_t addr, uint64_t err)
 {
-	memset((void *)&seen, 0, sizeof(seen));
-	action = act;
+	arm(act);
 	run();
 	if (seen.count != 1) {
 		printf("t_exc: %s: handler ran %lu times, want 1\n", what,
@@ -275,35 +209,10 @@ fault_case(const char *what, void (*run)(void), int cls, enum action act,
 void raw_handler(void);
 __asm__(".text\n"
 	"raw_handler:\n\t"
-	"movq %rax, raw_seen+0(%rip)\n\t"
-	"movq %rbx, raw_seen+8(%rip)\n\t"
-	"movq %rcx, raw_seen+16(%rip)\n\t"
-	"movq %rdx, raw_seen+24(%rip)\n\t"
-	"movq %rsi, raw_seen+32(%rip)\n\t"
-	"movq %rdi, raw_seen+40(%rip)\n\t"
-	"movq %rbp, raw_seen+48(%rip)\n\t"
-	"movq %rsp, raw_seen+56(%rip)\n\t"
-	"movq %r8, raw_seen+64(%rip)\n\t"
-	"movq %r9, raw_seen+72(%rip)\n\t"
-	"movq %r10, raw_seen+80(%rip)\n\t"
-	"movq %r11, raw_seen+88(%rip)\n\t"
-	"movq %r12, raw_seen+96(%rip)\n\t"
-	"movq %r13, raw_seen+104(%rip)\n\t"
-	"movq %r14, raw_seen+112(%rip)\n\t"
-	"movq %r15, raw_seen+120(%rip)\n\t"
-	"pushfq\n\t"
-	"popq raw_seen+128(%rip)\n\t"
-	"incq raw_count(%rip)\n\t"
+	RAW_RECORD
 	"movq 40(%rsp), %rax\n\t"
 	"addq $2, %rax\n\t" /* past the ud2 */
-	"movq %rax, raw_resume(%rip)\n\t"
-	"movq 8(%rsp), %r11\n\t"
-	"movq 16(%rsp), %rcx\n\t"
-	"movq 24(%rsp), %rax\n\t"
-	"addq $48, %rsp\n\t"
-	"popfq\n\t"
-	"popq %rsp\n\t"
-	"jmp *raw_resume(%rip)\n");
+	RAW_RESUME_RAX);
 
 static void
 raw_case(void)
@@ -337,9 +246,7 @@ raw_case(void)
 	CHECK((raw_seen.rflags & (FL_DF | FL_TF)) == 0);
 	check_regs("raw ud2", &pat);
 	CHECK_EQ(exos_exc_handle(EXO_EXC_UD, handler), 0); /* back to ours */
-	CHECK_EQ(page_unmap(RAW_STACK - EXO_PGSIZE, 1), 1);
-	CHECK_EQ(exo_cap_delete(s), 0);
-	slot_free(s);
+	unmap_free(RAW_STACK - EXO_PGSIZE, s);
 }
 
 /*
@@ -349,8 +256,7 @@ raw_case(void)
 static void
 recover_case(void)
 {
-	memset((void *)&seen, 0, sizeof(seen));
-	action = RECOVER;
+	arm(RECOVER);
 	__asm__ volatile("leaq 3f(%%rip), %%rax\n\t"
 			 "movq %%rax, recover_rip(%%rip)\n\t"
 			 "movq %%rsp, recover_rsp(%%rip)\n\t"
@@ -381,12 +287,8 @@ simd_case(void)
 
 	__asm__ volatile("stmxcsr %0" : "=m"(mx_old));
 	mx_new = mx_old & ~0x200U; /* unmask divide-by-zero */
-	memset((void *)&seen, 0, sizeof(seen));
-	action = SKIP;
-	__asm__ volatile("leaq 1f(%%rip), %%rax\n\t"
-			 "movq %%rax, fault_at(%%rip)\n\t"
-			 "leaq 2f(%%rip), %%rax\n\t"
-			 "movq %%rax, next_at(%%rip)\n\t"
+	arm(SKIP);
+	__asm__ volatile(MARK_LABELS
 			 "movq %2, %%xmm0\n\t"
 			 "pxor %%xmm1, %%xmm1\n\t"
 			 "ldmxcsr %1\n"
@@ -417,12 +319,8 @@ x87_case(void)
 
 	__asm__ volatile("fnstcw %0" : "=m"(cw_old));
 	cw_new = cw_old & ~0x4; /* unmask divide-by-zero */
-	memset((void *)&seen, 0, sizeof(seen));
-	action = SKIP;
-	__asm__ volatile("leaq 1f(%%rip), %%rax\n\t"
-			 "movq %%rax, fault_at(%%rip)\n\t"
-			 "leaq 2f(%%rip), %%rax\n\t"
-			 "movq %%rax, next_at(%%rip)\n\t"
+	arm(SKIP);
+	__asm__ volatile(MARK_LABELS
 			 "fninit\n\t"
 			 "fldcw %0\n\t"
 			 "fld1\n\t"
@@ -443,6 +341,30 @@ x87_case(void)
 }
 
 /*
+ * Runs h_exc mode in a child, which must exit with status 0 within 3 s;
+ * if it does not, says so (what names the case) and returns 1.
+ */
+static int
+child_case(const char *mode, const char *what)
+{
+	char *argv[] = { "h_exc", (char *)mode, NULL };
+	struct exo_envinfo in;
+	int r = run_child_for(argv, 3000000000ULL, &in);
+
+	if (r == EXO_EAGAIN) {
+		printf("t_exc: %s: the program hangs\n", what);
+		return 1;
+	}
+	CHECK_EQ(r, 0);
+	if (in.cause != EXO_CAUSE_EXIT || in.status != 0) {
+		printf("t_exc: %s: cause %u status %ld trapno %u rip %lx\n",
+		    what, in.cause, (long)in.status, in.trapno, in.fault_rip);
+		return 1;
+	}
+	return 0;
+}
+
+/*
  * With the FPU turned off (lazy switching), an exception of another
  * class must still be handled and resumed with the FPU still off: the
  * program never used it.  In a child (h_exc fpuoff), since the library's
@@ -451,25 +373,7 @@ x87_case(void)
 static int
 fpu_off_case(void)
 {
-	char *argv[] = { "h_exc", "fpuoff", NULL };
-	struct child c;
-	struct exo_envinfo in;
-	int r, bad = 0;
-
-	CHECK_EQ(spawn("h_exc", argv, &c), 0);
-	r = child_wait(&c, 3000000000ULL, &in);
-	if (r == EXO_EAGAIN) {
-		printf("t_exc: a handled exception with the FPU off: hangs\n");
-		exo_env_destroy(c.env);
-		bad = 1;
-	} else if (in.cause != EXO_CAUSE_EXIT || in.status != 0) {
-		printf("t_exc: a handled exception with the FPU off: cause %u "
-		       "status %ld trapno %u rip %lx\n", in.cause,
-		    (long)in.status, in.trapno, in.fault_rip);
-		bad = 1;
-	}
-	child_release(&c);
-	return bad;
+	return child_case("fpuoff", "a handled exception with the FPU off");
 }
 
 /*
@@ -480,24 +384,7 @@ fpu_off_case(void)
 static int
 tf_resume_case(void)
 {
-	char *argv[] = { "h_exc", "tfresume", NULL };
-	struct child c;
-	struct exo_envinfo in;
-	int r, bad = 0;
-
-	CHECK_EQ(spawn("h_exc", argv, &c), 0);
-	r = child_wait(&c, 3000000000ULL, &in);
-	if (r == EXO_EAGAIN) {
-		printf("t_exc: resuming with TF set: the program hangs\n");
-		exo_env_destroy(c.env);
-		bad = 1;
-	} else if (in.cause != EXO_CAUSE_EXIT || in.status != 0) {
-		printf("t_exc: resuming with TF set: cause %u status %ld trapno "
-		       "%u\n", in.cause, (long)in.status, in.trapno);
-		bad = 1;
-	}
-	child_release(&c);
-	return bad;
+	return child_case("tfresume", "resuming with TF set");
 }
 
 int
@@ -540,8 +427,7 @@ main(int argc, char **argv)
 	 * puts vector * 16 there, so take either.
 	 */
 	set_pattern();
-	memset((void *)&seen, 0, sizeof(seen));
-	action = SKIP;
+	arm(SKIP);
 	run_int80();
 	CHECK(seen.count == 1 && seen.cls == EXO_EXC_GP && seen.rip == fault_at);
 	CHECK(seen.err == (0x80 << 3 | 2) || seen.err == (0x80 << 4 | 2));
@@ -557,8 +443,7 @@ main(int argc, char **argv)
 	CHECK_EQ(exos_exc_handle(EXO_EXC_SS, handler), 0);
 	set_pattern();
 	pat.rbp = NONCANON;
-	memset((void *)&seen, 0, sizeof(seen));
-	action = SKIP;
+	arm(SKIP);
 	run_load_rbp();
 	CHECK(seen.count == 1 && seen.rip == fault_at && seen.err == 0);
 	CHECK(seen.cls == EXO_EXC_SS || seen.cls == EXO_EXC_GP);
@@ -579,8 +464,7 @@ main(int argc, char **argv)
 	/* A jump into a no-execute page: rip is the target, err has I/D. */
 	set_pattern();
 	pat.rsi = RO_PAGE + 0x40;
-	memset((void *)&seen, 0, sizeof(seen));
-	action = SKIP;
+	arm(SKIP);
 	run_jmp_rsi();
 	CHECK(seen.count == 1 && seen.cls == EXO_EXC_PF);
 	CHECK(seen.rip == RO_PAGE + 0x40 && seen.addr == RO_PAGE + 0x40);
@@ -595,9 +479,7 @@ main(int argc, char **argv)
 	    0, FIX_PAGE + 0x808, 0x6);
 	CHECK_EQ(seen.map_ret, 0);
 	CHECK(*(volatile uint64_t *)(FIX_PAGE + 0x808) == 0x1234567890abcdefUL);
-	CHECK_EQ(page_unmap(FIX_PAGE, 1), 1);
-	CHECK_EQ(exo_cap_delete(fix_slot), 0);
-	slot_free(fix_slot);
+	unmap_free(FIX_PAGE, fix_slot);
 
 	/* Device not available: the FPU off, even across switches. */
 	uint64_t x1 = 0x5a5a5a5a12345678UL, x1_after;
@@ -608,8 +490,7 @@ main(int argc, char **argv)
 	 * (then the handler's rip would not be the instruction's).
 	 */
 	set_pattern();
-	memset((void *)&seen, 0, sizeof(seen));
-	action = FPU_ON;
+	arm(FPU_ON);
 	CHECK_EQ(exo_fpu(0), 0);
 	CHECK(EXO_SELF->fpu_off == 1);
 	for (int i = 0; i < 3; i++)
@@ -635,8 +516,7 @@ main(int argc, char **argv)
 	CHECK(EXO_SELF->fpu_off == 0);
 
 	/* Exactly once per fault, many times over. */
-	action = SKIP;
-	memset((void *)&seen, 0, sizeof(seen));
+	arm(SKIP);
 	set_pattern();
 	for (int i = 0; i < 1000; i++)
 		run_ud2();
@@ -651,9 +531,7 @@ main(int argc, char **argv)
 	/* The handlers go; nothing is left mapped of ours but the stack. */
 	for (unsigned i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
 		CHECK_EQ(exos_exc_handle(classes[i], NULL), 0);
-	CHECK_EQ(page_unmap(RO_PAGE, 1), 1);
-	CHECK_EQ(exo_cap_delete(ro_slot), 0);
-	slot_free(ro_slot);
+	unmap_free(RO_PAGE, ro_slot);
 
 	/* The cases that run in a child; each says what went wrong. */
 	int bad = tf_resume_case();

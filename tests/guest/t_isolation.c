@@ -56,9 +56,7 @@ main(int argc, char **argv)
 	CHECK(ci.type == EXO_CAP_PAGE && ci.name == (uint64_t)ppn);
 	CHECK_EQ(exo_cap_revoke((uint64_t)s), 0); /* its copy died with it */
 
-	CHECK_EQ(page_unmap(V, 1), 1);
-	CHECK_EQ(exo_cap_delete((uint64_t)s), 0);
-	slot_free((uint64_t)s);
+	unmap_free(V, (uint64_t)s);
 	CHECK_EQ(EXO_INFO->free_pages, before);
 	printf("t_isolation: a hostile child got nothing it was not given\n");
 	return 0;

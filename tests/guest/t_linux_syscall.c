@@ -10,19 +10,11 @@
  * in assembly registered directly (the kernel's part) and with a C
  * handler through exos_exc_handle (the library's).
  */
-#include "check.h"
+#include "tutil.h"
+#include "regs.h"
 
 #define RAW_STACK 0x0000510000001000UL /* top of the raw handler's stack */
 #define LINUX_ENOSYS 38
-
-struct regs {
-	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;      /*  0 .. 56 */
-	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;        /* 64 .. 120 */
-	uint64_t rflags;                                      /* 128 */
-};
-
-__attribute__((used)) struct regs pat, after, raw_seen;
-__attribute__((used)) uint64_t host[8], next_at, raw_count, raw_resume;
 
 /*
  * Loads every register from pat (rax is the number), makes the syscall,
@@ -32,79 +24,23 @@ __attribute__((used)) uint64_t host[8], next_at, raw_count, raw_resume;
 static void __attribute__((noinline))
 run_syscall(void)
 {
-	__asm__ volatile("movq %%rbx, host+0(%%rip)\n\t"
-			 "movq %%rbp, host+8(%%rip)\n\t"
-			 "movq %%r12, host+16(%%rip)\n\t"
-			 "movq %%r13, host+24(%%rip)\n\t"
-			 "movq %%r14, host+32(%%rip)\n\t"
-			 "movq %%r15, host+40(%%rip)\n\t"
-			 "movq %%rsp, host+48(%%rip)\n\t"
+	__asm__ volatile(REGS_SAVE_HOST
 			 "leaq 2f(%%rip), %%rax\n\t"
 			 "movq %%rax, next_at(%%rip)\n\t"
-			 "movq pat+8(%%rip), %%rbx\n\t"
-			 "movq pat+16(%%rip), %%rcx\n\t"
-			 "movq pat+24(%%rip), %%rdx\n\t"
-			 "movq pat+32(%%rip), %%rsi\n\t"
-			 "movq pat+40(%%rip), %%rdi\n\t"
-			 "movq pat+48(%%rip), %%rbp\n\t"
-			 "movq pat+64(%%rip), %%r8\n\t"
-			 "movq pat+72(%%rip), %%r9\n\t"
-			 "movq pat+80(%%rip), %%r10\n\t"
-			 "movq pat+88(%%rip), %%r11\n\t"
-			 "movq pat+96(%%rip), %%r12\n\t"
-			 "movq pat+104(%%rip), %%r13\n\t"
-			 "movq pat+112(%%rip), %%r14\n\t"
-			 "movq pat+120(%%rip), %%r15\n\t"
-			 "pushq pat+128(%%rip)\n\t"
-			 "popfq\n\t"
-			 "movq pat+0(%%rip), %%rax\n\t"
-			 "syscall\n"
-			 "2:\tpushfq\n\t"
-			 "popq after+128(%%rip)\n\t"
-			 "cld\n\t"
-			 "movq %%rax, after+0(%%rip)\n\t"
-			 "movq %%rbx, after+8(%%rip)\n\t"
-			 "movq %%rcx, after+16(%%rip)\n\t"
-			 "movq %%rdx, after+24(%%rip)\n\t"
-			 "movq %%rsi, after+32(%%rip)\n\t"
-			 "movq %%rdi, after+40(%%rip)\n\t"
-			 "movq %%rbp, after+48(%%rip)\n\t"
-			 "movq %%rsp, after+56(%%rip)\n\t"
-			 "movq %%r8, after+64(%%rip)\n\t"
-			 "movq %%r9, after+72(%%rip)\n\t"
-			 "movq %%r10, after+80(%%rip)\n\t"
-			 "movq %%r11, after+88(%%rip)\n\t"
-			 "movq %%r12, after+96(%%rip)\n\t"
-			 "movq %%r13, after+104(%%rip)\n\t"
-			 "movq %%r14, after+112(%%rip)\n\t"
-			 "movq %%r15, after+120(%%rip)\n\t"
-			 "movq host+0(%%rip), %%rbx\n\t"
-			 "movq host+8(%%rip), %%rbp\n\t"
-			 "movq host+16(%%rip), %%r12\n\t"
-			 "movq host+24(%%rip), %%r13\n\t"
-			 "movq host+32(%%rip), %%r14\n\t"
-			 "movq host+40(%%rip), %%r15\n\t"
+			 REGS_LOAD_PAT
+			 "\tsyscall\n"
+			 "2:\t" REGS_STORE_AFTER
+			 REGS_RESTORE_HOST
 			 :
 			 :
 			 : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",
 			 "r11", "memory", "cc");
 }
 
-#define FL_ARITH 0xcd5UL /* CF PF AF ZF SF DF OF */
-
 static void
 set_pattern(uint64_t num)
 {
-	pat = (struct regs){
-		.rax = num, .rbx = 0x0202020202020202UL,
-		.rcx = 0x0303030303030303UL, .rdx = 0x0404040404040404UL,
-		.rsi = 0x0505050505050505UL, .rdi = 0x0606060606060606UL,
-		.rbp = 0x0707070707070707UL, .r8 = 0x0808080808080808UL,
-		.r9 = 0x0909090909090909UL, .r10 = 0x0a0a0a0a0a0a0a0aUL,
-		.r11 = 0x0b0b0b0b0b0b0b0bUL, .r12 = 0x0c0c0c0c0c0c0c0cUL,
-		.r13 = 0x0d0d0d0d0d0d0d0dUL, .r14 = 0x0e0e0e0e0e0e0e0eUL,
-		.r15 = 0x0f0f0f0f0f0f0f0fUL, .rflags = 0x202 | FL_ARITH,
-	};
+	fill_pattern(num);
 }
 
 /* What the raw handler computes from the number and the arguments. */
@@ -123,9 +59,6 @@ mix(uint64_t num, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 static void
 check_after(const char *what, uint64_t want_rax)
 {
-	static const char *const names[16] = { "rax", "rbx", "rcx", "rdx",
-		"rsi", "rdi", "rbp", "rsp", "r8", "r9", "r10", "r11", "r12",
-		"r13", "r14", "r15" };
 	const uint64_t *w = (const uint64_t *)&pat, *a = (const uint64_t *)&after;
 
 	for (int i = 0; i < 16; i++) {
@@ -134,7 +67,7 @@ check_after(const char *what, uint64_t want_rax)
 			continue;
 		if (a[i] != expect) {
 			printf("t_linux_syscall: %s: %s is %lx after the call, "
-			       "want %lx\n", what, names[i], a[i], expect);
+			       "want %lx\n", what, reg_names[i], a[i], expect);
 			exit(1);
 		}
 	}
@@ -152,25 +85,7 @@ check_after(const char *what, uint64_t want_rax)
 void raw_handler(void);
 __asm__(".text\n"
 	"raw_handler:\n\t"
-	"movq %rax, raw_seen+0(%rip)\n\t"
-	"movq %rbx, raw_seen+8(%rip)\n\t"
-	"movq %rcx, raw_seen+16(%rip)\n\t"
-	"movq %rdx, raw_seen+24(%rip)\n\t"
-	"movq %rsi, raw_seen+32(%rip)\n\t"
-	"movq %rdi, raw_seen+40(%rip)\n\t"
-	"movq %rbp, raw_seen+48(%rip)\n\t"
-	"movq %rsp, raw_seen+56(%rip)\n\t"
-	"movq %r8, raw_seen+64(%rip)\n\t"
-	"movq %r9, raw_seen+72(%rip)\n\t"
-	"movq %r10, raw_seen+80(%rip)\n\t"
-	"movq %r11, raw_seen+88(%rip)\n\t"
-	"movq %r12, raw_seen+96(%rip)\n\t"
-	"movq %r13, raw_seen+104(%rip)\n\t"
-	"movq %r14, raw_seen+112(%rip)\n\t"
-	"movq %r15, raw_seen+120(%rip)\n\t"
-	"pushfq\n\t"
-	"popq raw_seen+128(%rip)\n\t"
-	"incq raw_count(%rip)\n\t"
+	RAW_RECORD
 	/* rax = rax*13 + rdi + rsi*2 + rdx*3 + r10*5 + r8*7 + r9*11 */
 	"imulq $13, %rax, %rax\n\t"
 	"addq %rdi, %rax\n\t"
@@ -184,15 +99,8 @@ __asm__(".text\n"
 	"imulq $11, %r9, %rcx\n\t"
 	"addq %rcx, %rax\n\t"
 	"movq %rax, 24(%rsp)\n\t" /* the frame's rax */
-	"movq 40(%rsp), %rax\n\t"
-	"movq %rax, raw_resume(%rip)\n\t"
-	"movq 8(%rsp), %r11\n\t"
-	"movq 16(%rsp), %rcx\n\t"
-	"movq 24(%rsp), %rax\n\t"
-	"addq $48, %rsp\n\t"
-	"popfq\n\t"
-	"popq %rsp\n\t"
-	"jmp *raw_resume(%rip)\n");
+	"movq 40(%rsp), %rax\n\t" /* the frame's rip */
+	RAW_RESUME_RAX);
 
 static void
 raw_case(uint64_t num)
@@ -283,9 +191,7 @@ main(int argc, char **argv)
 	run_syscall();
 	check_after("handler removed", (uint64_t)-LINUX_ENOSYS);
 	CHECK(raw_count == 0);
-	CHECK_EQ(page_unmap(RAW_STACK - EXO_PGSIZE, 1), 1);
-	CHECK_EQ(exo_cap_delete(s), 0);
-	slot_free(s);
+	unmap_free(RAW_STACK - EXO_PGSIZE, s);
 
 	/* A C handler through the library. */
 	CHECK_EQ(exos_exc_handle(EXO_EXC_SYSCALL, c_handler), 0);

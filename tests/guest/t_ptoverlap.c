@@ -41,9 +41,7 @@ main(int argc, char **argv)
 			bad = 1;
 		}
 	}
-	CHECK_EQ(page_unmap(C + 0x10000, 1), 1);
-	CHECK_EQ(exo_cap_delete(s), 0);
-	slot_free(s);
+	unmap_free(C + 0x10000, s);
 	CHECK(!bad);
 	printf("t_ptoverlap: overlapping MAP and UNMAP/PROT refused\n");
 	return 0;

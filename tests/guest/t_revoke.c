@@ -18,14 +18,6 @@
 #define READY 0x5245414459UL
 
 static int
-empty(uint64_t slot)
-{
-	struct exo_capinfo ci;
-
-	return exo_cap_info(slot, &ci) == EXO_ECAP;
-}
-
-static int
 is_page(uint64_t slot, uint64_t ppn)
 {
 	struct exo_capinfo ci;

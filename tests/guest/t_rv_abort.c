@@ -20,23 +20,17 @@
  * kernel may take any page it owns that is not guaranteed without
  * breaking it, whatever order the kernel takes them in.
  */
-#include "../lib/elf.h"
-#include "internal.h"
-#undef PF_W /* tutil.h's page-fault bit; ELF's segment flag is the same 2 */
-#include "tutil.h"
+#define TEST_NAME "t_rv_abort"
+#include "rvutil.h"
 
 #define SH_VA (TEST_VA + 0x100000)    /* the shared page, in the parent */
-#define MY_VA (TEST_VA + 0x200000)    /* the parent's own pages */
 #define GV_VA (TEST_VA + 0x300000)    /* the page the parent gives away */
 #define DATA_VA (CHILD_VA + 0x1000000) /* the child's pages */
 #define ALIAS_VA (CHILD_VA + 0x2000000) /* a second mapping of one of them */
 #define GIVEN_VA (CHILD_VA + 0x3000000) /* the child's mapping of the gift */
-#define NMINE 8
 #define MAXDATA 128
 #define PAT 0x61626f7274000000UL
 #define GIVENPAT 0x676976656e000000UL
-#define MYPAT 0x706172656e740000UL
-#define PROBE_FAULT 0xdeadfa17deadfa17UL
 
 /* What the child registers. */
 #define H_REVOKE 1    /* a revocation handler that does nothing */
@@ -59,16 +53,6 @@ struct shared {
 
 /* ---- the child ---- */
 
-/* Yields to the parent; ends this child if the parent is gone (failed). */
-static void
-child_idle(void)
-{
-	int64_t r = exo_yield(EXO_SELF->parent);
-
-	if (r == EXO_EDEAD || r == EXO_ENOENT)
-		exit(93);
-}
-
 static volatile struct shared *sh;
 
 struct dpage {
@@ -80,35 +64,16 @@ struct dpage {
 static struct dpage pg[MAXDATA + 2];
 static int npg;
 
-extern char probe_insn[], probe_done[];
-
-/* Reads va; PROBE_FAULT if that faults. */
-static uint64_t __attribute__((noinline))
-probe(uint64_t va)
-{
-	uint64_t v;
-
-	__asm__ volatile(".globl probe_insn, probe_done\n"
-			 "probe_insn: movq (%1), %0\n"
-			 "probe_done:"
-			 : "=a"(v)
-			 : "r"(va)
-			 : "memory");
-	return v;
-}
-
 static void
 on_fault(int cls, struct exo_excframe *f)
 {
 	(void)cls;
-	if (f->rip != (uint64_t)probe_insn) {
+	if (!probe_resume(f)) {
 		sh->pf_unexpected = f->addr ? f->addr : 1;
 		printf("t_rv_abort child: page fault at rip %lx addr %lx\n",
 		    f->rip, f->addr);
 		exit(77);
 	}
-	f->rip = (uint64_t)probe_done;
-	f->rax = PROBE_FAULT;
 }
 
 static void
@@ -131,42 +96,6 @@ on_repossess(int cls, struct exo_excframe *f)
 }
 
 static void
-child_wait_slot(uint64_t slot)
-{
-	struct exo_capinfo ci;
-	uint64_t t0 = time_ns();
-
-	while (exo_cap_info(slot, &ci) != 0) {
-		if (time_ns() - t0 > CHILD_TIMEOUT_NS) {
-			printf("t_rv_abort child: slot %lu never filled\n", slot);
-			exit(90);
-		}
-		child_idle();
-	}
-}
-
-/* Guarantees the pages libos allocated for our exception stack. */
-static void
-guarantee_exc_stack(void)
-{
-	uint64_t want = EXOS_EXC_STACK_SIZE / EXO_PGSIZE, found = 0;
-	struct exo_capinfo ci;
-
-	for (uint64_t s = SLOT_FIRST_FREE; s < 1024; s++) {
-		if (exo_cap_info(s, &ci) != 0 || ci.type != EXO_CAP_PAGE)
-			continue;
-		for (uint64_t va = EXOS_EXC_STACK_LO; va < EXOS_EXC_STACK_TOP;
-		     va += EXO_PGSIZE)
-			if ((exos_pte(va) & EXO_PTE_ADDR) >> 12 == ci.name) {
-				CHECK_EQ(exo_page_guarantee(s, 1), 0);
-				found++;
-			}
-	}
-	CHECK_EQ(found, want);
-	CHECK_EQ(EXO_SELF->guaranteed, want);
-}
-
-static void
 map_at(uint64_t slot, uint64_t va)
 {
 	CHECK_EQ(pt_op(EXO_SLOT_VSPACE, va, slot, 1, EXO_PT_MAP, EXO_PERM_W, 0), 1);
@@ -186,9 +115,7 @@ child(uint64_t flags, uint64_t ng, uint64_t nu)
 	}
 	if (flags)
 		guarantee_exc_stack();
-	child_wait_slot(CHILD_SLOT);
-	map_at(CHILD_SLOT, CHILD_VA);
-	sh = (volatile struct shared *)CHILD_VA;
+	sh = child_map_shared();
 	/* The parent's gift: ours, mapped by the parent too. */
 	child_wait_slot(CHILD_SLOT + 1);
 	CHECK_EQ(exo_cap_info(CHILD_SLOT + 1, &ci), 0);
@@ -349,120 +276,6 @@ child(uint64_t flags, uint64_t ng, uint64_t nu)
 
 static volatile struct shared *psh = (volatile struct shared *)SH_VA;
 
-static void
-sleep_ms(uint64_t ms)
-{
-	uint64_t t0 = time_ns();
-
-	while (time_ns() - t0 < ms * 1000000)
-		exo_yield(EXO_ENV_ANY);
-}
-
-static void
-wait_for(struct child *c, volatile uint64_t *w, const char *what)
-{
-	struct exo_envinfo in;
-	uint64_t t0 = time_ns();
-
-	while (*w == 0) {
-		CHECK_EQ(exo_env_info(c->env, &in), 0);
-		if (in.state == EXO_ENV_DEAD) {
-			printf("t_rv_abort: child died waiting for %s: cause %u "
-			       "status %ld trap %u addr %lx\n", what, in.cause,
-			    (long)in.status, in.trapno, in.fault_addr);
-			exit(1);
-		}
-		if (time_ns() - t0 > CHILD_TIMEOUT_NS) {
-			printf("t_rv_abort: timed out waiting for %s\n", what);
-			exo_env_destroy(c->env);
-			exit(1);
-		}
-		exo_yield(c->id);
-	}
-}
-
-/* Fresh pages, filled from src at off, bound at va in the child, and
- * left to it: our capabilities go, but the pages stay ours. */
-static void
-load_pages(struct child *c, uint64_t va, uint64_t n, int perm, const void *src,
-    uint64_t off, uint64_t len)
-{
-	exo_slot_t s;
-
-	CHECK_EQ(page_alloc_map(EXOS_SCRATCH, n, EXO_PERM_W, &s), 0);
-	memcpy((uint8_t *)EXOS_SCRATCH + off, src, len);
-	CHECK_EQ(page_unmap(EXOS_SCRATCH, n), 1);
-	CHECK_EQ(pt_op(c->vspace, va, s, (uint32_t)n, EXO_PT_MAP, (uint8_t)perm, 0), 1);
-	for (uint64_t i = 0; i < n; i++)
-		CHECK_EQ(exo_cap_delete(s + i), 0);
-	slot_free_range(s, n);
-}
-
-/* Starts this program with argv, as libos's spawn does, but without
- * giving the child the pages of its image and stack. */
-static void
-spawn_unowned(char **argv, struct child *c)
-{
-	uint64_t size;
-	const uint8_t *file = bootimg_file("t_rv_abort", &size);
-	struct elf_image elf;
-	uint8_t argpage[EXO_PGSIZE];
-
-	CHECK(file != NULL);
-	CHECK_EQ(elf_parse(file, size, EXOS_SCRATCH, &elf), 0);
-	int64_t se = slot_alloc(), sv = slot_alloc();
-	CHECK(se >= 0 && sv >= 0);
-	c->env = (uint64_t)se;
-	c->vspace = (uint64_t)sv;
-	int64_t id = exo_env_create(c->env, c->vspace);
-	CHECK(id > 0);
-	c->id = (exo_envid_t)id;
-	for (int i = 0; i < elf.nsegs; i++) {
-		const struct elf_seg *g = &elf.seg[i];
-		uint64_t base = g->vaddr & ~(EXO_PGSIZE - 1);
-		uint64_t end = (g->vaddr + g->memsz + EXO_PGSIZE - 1) & ~(EXO_PGSIZE - 1);
-		int perm = (g->flags & PF_W ? EXO_PERM_W : 0) |
-		    (g->flags & PF_X ? EXO_PERM_X : 0);
-		load_pages(c, base, (end - base) / EXO_PGSIZE, perm, file + g->offset,
-		    g->vaddr - base, g->filesz);
-	}
-	/* The start block and the strings at the top of the stack. */
-	uint64_t argc = 0, strbytes = 0;
-	for (; argv[argc]; argc++)
-		strbytes += strlen(argv[argc]) + 1;
-	memset(argpage, 0, sizeof(argpage));
-	uint64_t top_va = EXOS_STACK_TOP;
-	uint64_t str_off = EXO_PGSIZE - strbytes, str_va = top_va - strbytes;
-	uint64_t sb_va = (str_va - sizeof(struct exos_startblock) - (argc + 1) * 8) &
-	    ~15UL;
-	struct exos_startblock *sb =
-	    (void *)(argpage + (sb_va - (top_va - EXO_PGSIZE)));
-	sb->argc = argc;
-	sb->bootimg_size = 0;
-	sb->npages = 0;
-	for (uint64_t i = 0; i < argc; i++) {
-		size_t n = strlen(argv[i]) + 1;
-		memcpy(argpage + str_off, argv[i], n);
-		sb->argv[i] = (char *)str_va;
-		str_off += n;
-		str_va += n;
-	}
-	sb->argv[argc] = NULL;
-	load_pages(c, EXOS_STACK_TOP - EXOS_STACK_PAGES * EXO_PGSIZE,
-	    EXOS_STACK_PAGES, EXO_PERM_W, argpage,
-	    (EXOS_STACK_PAGES - 1) * EXO_PGSIZE, EXO_PGSIZE);
-	CHECK_EQ(exo_cap_copy(EXO_SLOT_CONSOLE, c->env, EXO_SLOT_CONSOLE,
-		     EXO_R_READ | EXO_R_WRITE | EXO_R_GRANT), 0);
-	CHECK_EQ(exo_env_start(c->env, elf.entry, sb_va, sb_va), 0);
-}
-
-static void
-check_mine(void)
-{
-	for (uint64_t i = 0; i < NMINE; i++)
-		CHECK_EQ(*(volatile uint64_t *)(MY_VA + i * EXO_PGSIZE), MYPAT ^ i);
-}
-
 /*
  * One child: flags says what it registers, it guarantees ng of its pages
  * and not nu (+ one unmapped + our gift); we reclaim ask.
@@ -538,9 +351,7 @@ scenario(uint64_t flags, uint64_t ng, uint64_t nu, uint64_t ask)
 		CHECK_EQ(exo_cap_delete(gs), 0);
 	}
 	slot_free(gs);
-	CHECK_EQ(page_unmap(SH_VA, 1), 1);
-	CHECK_EQ(exo_cap_delete(shs), 0);
-	slot_free(shs);
+	unmap_free(SH_VA, shs);
 	check_mine();
 	/* The child's image was ours until it went with the child. */
 	CHECK_EQ(EXO_SELF->owned, myowned - 2);
@@ -557,16 +368,12 @@ main(int argc, char **argv)
 		return child((uint64_t)parse_num(argv[2]), (uint64_t)parse_num(argv[3]),
 		    (uint64_t)parse_num(argv[4]));
 
-	exo_slot_t mine;
-
 	prepare_tables(SH_VA);
 	prepare_tables(MY_VA);
 	prepare_tables(GV_VA);
 	warm_spawn();
 	uint64_t before = EXO_INFO->free_pages;
-	CHECK_EQ(page_alloc_map(MY_VA, NMINE, EXO_PERM_W, &mine), 0);
-	for (uint64_t i = 0; i < NMINE; i++)
-		*(volatile uint64_t *)(MY_VA + i * EXO_PGSIZE) = MYPAT ^ i;
+	exo_slot_t mine = mine_alloc();
 
 	/* No handlers at all: it just loses them.  More than it has
 	 * unguaranteed (all of those go, the rest is forgiven, and the ring
@@ -580,11 +387,7 @@ main(int argc, char **argv)
 	/* Exactly as many as it has unguaranteed. */
 	scenario(H_REVOKE | H_REPOSSESS, 6, 2, 4);
 
-	check_mine();
-	CHECK_EQ(page_unmap(MY_VA, NMINE), 1);
-	for (uint64_t i = 0; i < NMINE; i++)
-		CHECK_EQ(exo_cap_delete(mine + i), 0);
-	slot_free_range(mine, NMINE);
+	mine_free(mine);
 	CHECK_EQ(EXO_INFO->free_pages, before);
 	printf("t_rv_abort: the abort protocol took what was owed and no more\n");
 	return 0;

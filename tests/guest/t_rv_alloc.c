@@ -22,10 +22,8 @@
  * image (libos's spawn does), and it guarantees its exception stack: it
  * owns only its 2000 pages, so whatever the kernel takes, A survives.
  */
-#include "../lib/elf.h"
-#include "internal.h"
-#undef PF_W /* tutil.h's page-fault bit; ELF's segment flag is the same 2 */
-#include "tutil.h"
+#define TEST_NAME "t_rv_alloc"
+#include "rvutil.h"
 
 #define SH_VA (TEST_VA + 0x100000)   /* the shared page, in the parent */
 #define DATA_VA (CHILD_VA + 0x100000) /* A's pages */
@@ -51,16 +49,6 @@ struct shared {
 
 /* ---- A: the holder ---- */
 
-/* Yields to the parent; ends this child if the parent is gone (failed). */
-static void
-child_idle(void)
-{
-	int64_t r = exo_yield(EXO_SELF->parent);
-
-	if (r == EXO_EDEAD || r == EXO_ENOENT)
-		exit(93);
-}
-
 static volatile struct shared *sh;
 static uint64_t ppns[NHOLD], slot_of[NHOLD], live; /* our pages 0..live-1 */
 static exo_slot_t first;
@@ -68,17 +56,7 @@ static exo_slot_t first;
 static void
 map_shared(void)
 {
-	struct exo_capinfo ci;
-	uint64_t t0 = time_ns();
-
-	while (exo_cap_info(CHILD_SLOT, &ci) != 0) {
-		if (time_ns() - t0 > CHILD_TIMEOUT_NS)
-			exit(90);
-		child_idle();
-	}
-	CHECK_EQ(pt_op(EXO_SLOT_VSPACE, CHILD_VA, CHILD_SLOT, 1, EXO_PT_MAP,
-		     EXO_PERM_W, 0), 1);
-	sh = (volatile struct shared *)CHILD_VA;
+	sh = child_map_shared();
 	slot_mark_used(CHILD_SLOT); /* filled by the parent, not by slot_alloc */
 }
 
@@ -129,27 +107,6 @@ on_revoke(int cls, struct exo_excframe *f)
 	}
 }
 
-/* Guarantees the pages libos allocated for our exception stack. */
-static void
-guarantee_exc_stack(void)
-{
-	uint64_t want = EXOS_EXC_STACK_SIZE / EXO_PGSIZE, found = 0;
-	struct exo_capinfo ci;
-
-	for (uint64_t s = SLOT_FIRST_FREE; s < 1024; s++) {
-		if (exo_cap_info(s, &ci) != 0 || ci.type != EXO_CAP_PAGE)
-			continue;
-		for (uint64_t va = EXOS_EXC_STACK_LO; va < EXOS_EXC_STACK_TOP;
-		     va += EXO_PGSIZE)
-			if ((exos_pte(va) & EXO_PTE_ADDR) >> 12 == ci.name) {
-				CHECK_EQ(exo_page_guarantee(s, 1), 0);
-				found++;
-			}
-	}
-	CHECK_EQ(found, want);
-	CHECK_EQ(EXO_SELF->guaranteed, want);
-}
-
 static int
 holder(void)
 {
@@ -169,12 +126,7 @@ holder(void)
 	live = NHOLD;
 	sh->a_owned0 = sh->a_owned = EXO_SELF->owned;
 	sh->a_ready = 1;
-	uint64_t t0 = time_ns();
-	while (sh->cmd == 0) {
-		if (time_ns() - t0 > WAIT_NS)
-			exit(91);
-		child_idle();
-	}
+	child_wait_word(&sh->cmd, 1, WAIT_NS);
 	/* What we kept is intact (pages 0..live-1 are the oldest we kept,
 	 * in order); the rest is gone. */
 	for (uint64_t i = 0, k = 0; i < NHOLD; i++) {
@@ -249,101 +201,6 @@ eater(void)
 
 static volatile struct shared *psh = (volatile struct shared *)SH_VA;
 
-static void
-wait_for(struct child *c, volatile uint64_t *w, const char *what)
-{
-	struct exo_envinfo in;
-	uint64_t t0 = time_ns();
-
-	while (*w == 0) {
-		CHECK_EQ(exo_env_info(c->env, &in), 0);
-		if (in.state == EXO_ENV_DEAD) {
-			printf("t_rv_alloc: child died waiting for %s: cause %u "
-			       "status %ld trap %u addr %lx\n", what, in.cause,
-			    (long)in.status, in.trapno, in.fault_addr);
-			exit(1);
-		}
-		if (time_ns() - t0 > WAIT_NS) {
-			printf("t_rv_alloc: timed out waiting for %s\n", what);
-			exo_env_destroy(c->env);
-			exit(1);
-		}
-		exo_yield(c->id);
-	}
-}
-
-static void
-load_pages(struct child *c, uint64_t va, uint64_t n, int perm, const void *src,
-    uint64_t off, uint64_t len)
-{
-	exo_slot_t s;
-
-	CHECK_EQ(page_alloc_map(EXOS_SCRATCH, n, EXO_PERM_W, &s), 0);
-	memcpy((uint8_t *)EXOS_SCRATCH + off, src, len);
-	CHECK_EQ(page_unmap(EXOS_SCRATCH, n), 1);
-	CHECK_EQ(pt_op(c->vspace, va, s, (uint32_t)n, EXO_PT_MAP, (uint8_t)perm, 0), 1);
-	for (uint64_t i = 0; i < n; i++)
-		CHECK_EQ(exo_cap_delete(s + i), 0);
-	slot_free_range(s, n);
-}
-
-/* Starts this program with argv, as libos's spawn does, but without
- * giving the child the pages of its image and stack. */
-static void
-spawn_unowned(char **argv, struct child *c)
-{
-	uint64_t size;
-	const uint8_t *file = bootimg_file("t_rv_alloc", &size);
-	struct elf_image elf;
-	uint8_t argpage[EXO_PGSIZE];
-
-	CHECK(file != NULL);
-	CHECK_EQ(elf_parse(file, size, EXOS_SCRATCH, &elf), 0);
-	int64_t se = slot_alloc(), sv = slot_alloc();
-	CHECK(se >= 0 && sv >= 0);
-	c->env = (uint64_t)se;
-	c->vspace = (uint64_t)sv;
-	int64_t id = exo_env_create(c->env, c->vspace);
-	CHECK(id > 0);
-	c->id = (exo_envid_t)id;
-	for (int i = 0; i < elf.nsegs; i++) {
-		const struct elf_seg *g = &elf.seg[i];
-		uint64_t base = g->vaddr & ~(EXO_PGSIZE - 1);
-		uint64_t end = (g->vaddr + g->memsz + EXO_PGSIZE - 1) & ~(EXO_PGSIZE - 1);
-		int perm = (g->flags & PF_W ? EXO_PERM_W : 0) |
-		    (g->flags & PF_X ? EXO_PERM_X : 0);
-		load_pages(c, base, (end - base) / EXO_PGSIZE, perm, file + g->offset,
-		    g->vaddr - base, g->filesz);
-	}
-	uint64_t argc = 0, strbytes = 0;
-	for (; argv[argc]; argc++)
-		strbytes += strlen(argv[argc]) + 1;
-	memset(argpage, 0, sizeof(argpage));
-	uint64_t top_va = EXOS_STACK_TOP;
-	uint64_t str_off = EXO_PGSIZE - strbytes, str_va = top_va - strbytes;
-	uint64_t sb_va = (str_va - sizeof(struct exos_startblock) - (argc + 1) * 8) &
-	    ~15UL;
-	struct exos_startblock *sb =
-	    (void *)(argpage + (sb_va - (top_va - EXO_PGSIZE)));
-	sb->argc = argc;
-	sb->bootimg_size = 0;
-	sb->npages = 0;
-	for (uint64_t i = 0; i < argc; i++) {
-		size_t n = strlen(argv[i]) + 1;
-		memcpy(argpage + str_off, argv[i], n);
-		sb->argv[i] = (char *)str_va;
-		str_off += n;
-		str_va += n;
-	}
-	sb->argv[argc] = NULL;
-	load_pages(c, EXOS_STACK_TOP - EXOS_STACK_PAGES * EXO_PGSIZE,
-	    EXOS_STACK_PAGES, EXO_PERM_W, argpage,
-	    (EXOS_STACK_PAGES - 1) * EXO_PGSIZE, EXO_PGSIZE);
-	CHECK_EQ(exo_cap_copy(EXO_SLOT_CONSOLE, c->env, EXO_SLOT_CONSOLE,
-		     EXO_R_READ | EXO_R_WRITE | EXO_R_GRANT), 0);
-	CHECK_EQ(exo_env_start(c->env, elf.entry, sb_va, sb_va), 0);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -365,12 +222,12 @@ main(int argc, char **argv)
 	struct child a, b;
 	spawn_unowned(aargs, &a);
 	CHECK_EQ(exo_cap_copy(shs, a.env, CHILD_SLOT, EXO_R_READ | EXO_R_WRITE), 0);
-	wait_for(&a, &psh->a_ready, "A to take its pages");
+	wait_word(&a, &psh->a_ready, 1, WAIT_NS, "A to take its pages");
 	CHECK_EQ(psh->a_owned0, NHOLD + EXOS_EXC_STACK_SIZE / EXO_PGSIZE);
 
 	CHECK_EQ(spawn("t_rv_alloc", bargs, &b), 0);
 	CHECK_EQ(exo_cap_copy(shs, b.env, CHILD_SLOT, EXO_R_READ | EXO_R_WRITE), 0);
-	wait_for(&b, &psh->b_done, "B to run out");
+	wait_word(&b, &psh->b_done, 1, WAIT_NS, "B to run out");
 	CHECK_WAIT(&b, &in);
 	struct exo_envinfo bin = in;
 	child_release(&b);
@@ -381,9 +238,7 @@ main(int argc, char **argv)
 	struct exo_envinfo ain = in;
 	struct shared r;
 	memcpy(&r, (const void *)psh, sizeof(r));
-	CHECK_EQ(page_unmap(SH_VA, 1), 1);
-	CHECK_EQ(exo_cap_delete(shs), 0);
-	slot_free(shs);
+	unmap_free(SH_VA, shs);
 	CHECK_EQ(EXO_INFO->free_pages, before);
 
 	printf("t_rv_alloc: B took %lu pages in %lu ms: %lu free at its start, "

@@ -16,16 +16,14 @@
  *
  * The child is this program run again with the argument "child".
  */
-#include "tutil.h"
+#define TEST_NAME "t_rv_basic"
+#include "rvutil.h"
 
 #define SH_VA (TEST_VA + 0x100000)   /* the shared page, in the parent */
-#define MY_VA (TEST_VA + 0x200000)   /* the parent's own pages */
 #define DATA_VA (CHILD_VA + 0x100000) /* the child's pages */
 #define NDATA 40
-#define NMINE 8
 #define ASK 10
 #define PAT 0x6261736963000000UL
-#define MYPAT 0x706172656e740000UL
 
 #define READY 1
 #define FINISH 2
@@ -46,34 +44,9 @@ struct shared {
 
 /* ---- the child ---- */
 
-/* Yields to the parent; ends this child if the parent is gone (failed). */
-static void
-child_idle(void)
-{
-	int64_t r = exo_yield(EXO_SELF->parent);
-
-	if (r == EXO_EDEAD || r == EXO_ENOENT)
-		exit(93);
-}
-
 static volatile struct shared *sh;
 static uint64_t slots[NDATA], ppns[NDATA];
 static uint64_t live = NDATA; /* pages 0..live-1 are still ours */
-
-static void
-child_wait_slot(uint64_t slot)
-{
-	struct exo_capinfo ci;
-	uint64_t t0 = time_ns();
-
-	while (exo_cap_info(slot, &ci) != 0) {
-		if (time_ns() - t0 > CHILD_TIMEOUT_NS) {
-			printf("t_rv_basic child: slot %lu never filled\n", slot);
-			exit(90);
-		}
-		child_idle();
-	}
-}
 
 /* Gives back the last n pages: the first half by page_return, the rest
  * by unmapping them and deleting our capabilities. */
@@ -123,20 +96,10 @@ child(void)
 	/* Handlers first: the exception stack is ours as well. */
 	CHECK_EQ(exos_exc_handle(EXO_EXC_REVOKE, on_revoke), 0);
 	CHECK_EQ(exos_exc_handle(EXO_EXC_REPOSSESS, on_repossess), 0);
-	child_wait_slot(CHILD_SLOT);
-	CHECK_EQ(pt_op(EXO_SLOT_VSPACE, CHILD_VA, CHILD_SLOT, 1, EXO_PT_MAP,
-		     EXO_PERM_W, 0), 1);
-	sh = (volatile struct shared *)CHILD_VA;
+	sh = child_map_shared();
 	uint64_t owned = EXO_SELF->owned;
 	for (uint64_t i = 0; i < NDATA; i++) {
-		int64_t s = slot_alloc();
-		CHECK(s >= 0);
-		slots[i] = (uint64_t)s;
-		int64_t p = exo_page_alloc(slots[i], EXO_PPN_ANY);
-		CHECK(p > 0);
-		ppns[i] = (uint64_t)p;
-		CHECK_EQ(pt_op(EXO_SLOT_VSPACE, DATA_VA + i * EXO_PGSIZE, slots[i], 1,
-			     EXO_PT_MAP, EXO_PERM_W, 0), 1);
+		ppns[i] = child_page(DATA_VA + i * EXO_PGSIZE, &slots[i]);
 		volatile uint64_t *w = (volatile uint64_t *)(DATA_VA + i * EXO_PGSIZE);
 		w[0] = PAT ^ i;
 		w[511] = ppns[i];
@@ -148,12 +111,7 @@ child(void)
 	sh->owned0 = EXO_SELF->owned;
 	sh->state = READY;
 
-	uint64_t t0 = time_ns();
-	while (sh->cmd != FINISH) {
-		if (time_ns() - t0 > CHILD_TIMEOUT_NS)
-			exit(91);
-		child_idle();
-	}
+	child_wait_word(&sh->cmd, FINISH, CHILD_TIMEOUT_NS);
 	/* What we kept is intact; what we gave is gone. */
 	for (uint64_t i = 0; i < NDATA; i++) {
 		uint64_t va = DATA_VA + i * EXO_PGSIZE;
@@ -178,47 +136,6 @@ child(void)
 /* ---- the parent ---- */
 
 static volatile struct shared *psh = (volatile struct shared *)SH_VA;
-
-static void
-sleep_ms(uint64_t ms)
-{
-	uint64_t t0 = time_ns();
-
-	while (time_ns() - t0 < ms * 1000000)
-		exo_yield(EXO_ENV_ANY);
-}
-
-/* Waits, yielding to the child, until *w is nonzero; fails if it dies. */
-static void
-wait_for(struct child *c, volatile uint64_t *w, const char *what)
-{
-	struct exo_envinfo in;
-	uint64_t t0 = time_ns();
-
-	while (*w == 0) {
-		CHECK_EQ(exo_env_info(c->env, &in), 0);
-		if (in.state == EXO_ENV_DEAD) {
-			printf("t_rv_basic: child died waiting for %s: cause %u "
-			       "status %ld trap %u addr %lx\n", what, in.cause,
-			    (long)in.status, in.trapno, in.fault_addr);
-			exit(1);
-		}
-		if (time_ns() - t0 > CHILD_TIMEOUT_NS) {
-			printf("t_rv_basic: timed out waiting for %s\n", what);
-			exo_env_destroy(c->env);
-			exit(1);
-		}
-		exo_yield(c->id);
-	}
-}
-
-static int
-empty(uint64_t slot)
-{
-	struct exo_capinfo ci;
-
-	return exo_cap_info(slot, &ci) == EXO_ECAP;
-}
 
 /* Errors of reclaim that need no child, and a request nobody answers. */
 static void
@@ -313,7 +230,7 @@ main(int argc, char **argv)
 		return child();
 
 	struct exo_envinfo in;
-	exo_slot_t shs, mine;
+	exo_slot_t shs;
 
 	prepare_tables(SH_VA);
 	prepare_tables(MY_VA);
@@ -321,9 +238,7 @@ main(int argc, char **argv)
 	uint64_t before = EXO_INFO->free_pages;
 
 	/* Our own pages, which nothing here may touch. */
-	CHECK_EQ(page_alloc_map(MY_VA, NMINE, EXO_PERM_W, &mine), 0);
-	for (uint64_t i = 0; i < NMINE; i++)
-		*(volatile uint64_t *)(MY_VA + i * EXO_PGSIZE) = MYPAT ^ i;
+	exo_slot_t mine = mine_alloc();
 	CHECK_EQ(page_alloc_map(SH_VA, 1, EXO_PERM_W, &shs), 0);
 
 	errors();
@@ -374,15 +289,8 @@ main(int argc, char **argv)
 	CHECK_EQ(exo_reclaim(EXO_SLOT_MACHINE, ch.env, 1), EXO_EDEAD);
 	child_release(&ch);
 
-	for (uint64_t i = 0; i < NMINE; i++)
-		CHECK_EQ(*(volatile uint64_t *)(MY_VA + i * EXO_PGSIZE), MYPAT ^ i);
-	CHECK_EQ(page_unmap(MY_VA, NMINE), 1);
-	CHECK_EQ(page_unmap(SH_VA, 1), 1);
-	for (uint64_t i = 0; i < NMINE; i++)
-		CHECK_EQ(exo_cap_delete(mine + i), 0);
-	CHECK_EQ(exo_cap_delete(shs), 0);
-	slot_free_range(mine, NMINE);
-	slot_free(shs);
+	mine_free(mine);
+	unmap_free(SH_VA, shs);
 	CHECK_EQ(EXO_INFO->free_pages, before);
 	printf("t_rv_basic: a cooperative owner paid a reclaim in time; errors "
 	       "checked\n");

@@ -15,14 +15,14 @@
  *
  * The child is this program again, with the argument "child".
  */
-#include "tutil.h"
+#define TEST_NAME "t_rv_give"
+#include "rvutil.h"
 
 #define SH_VA (TEST_VA + 0x100000)   /* the shared page, in the parent */
 #define PV (TEST_VA + 0x200000)      /* pages of ours, one each */
 #define BOTH_VA (CHILD_VA + 0x100000) /* the child's mapping of our page */
 #define P_VA (CHILD_VA + 0x200000)
 #define PAT 0x676976650000UL
-#define PROBE_FAULT 0xdeadfa17deadfa17UL
 
 /* Slots in the child. */
 #define C_SH CHILD_SLOT         /* the shared page */
@@ -41,46 +41,18 @@ struct shared {
 
 /* ---- the child ---- */
 
-/* Yields to the parent; ends this child if the parent is gone (failed). */
-static void
-child_idle(void)
-{
-	int64_t r = exo_yield(EXO_SELF->parent);
-
-	if (r == EXO_EDEAD || r == EXO_ENOENT)
-		exit(93);
-}
-
 static volatile struct shared *sh;
-
-extern char probe_insn[], probe_done[];
-
-static uint64_t __attribute__((noinline))
-probe(uint64_t va)
-{
-	uint64_t v;
-
-	__asm__ volatile(".globl probe_insn, probe_done\n"
-			 "probe_insn: movq (%1), %0\n"
-			 "probe_done:"
-			 : "=a"(v)
-			 : "r"(va)
-			 : "memory");
-	return v;
-}
 
 static void
 on_fault(int cls, struct exo_excframe *f)
 {
 	(void)cls;
-	if (f->rip != (uint64_t)probe_insn) {
+	if (!probe_resume(f)) {
 		printf("t_rv_give child: page fault at rip %lx addr %lx\n", f->rip,
 		    f->addr);
 		exit(77);
 	}
 	sh->faults++;
-	f->rip = (uint64_t)probe_done;
-	f->rax = PROBE_FAULT;
 }
 
 static void
@@ -161,37 +133,6 @@ child(void)
 /* ---- the parent ---- */
 
 static volatile struct shared *psh = (volatile struct shared *)SH_VA;
-
-static void
-wait_for(struct child *c, volatile uint64_t *w, const char *what)
-{
-	struct exo_envinfo in;
-	uint64_t t0 = time_ns();
-
-	while (*w == 0) {
-		CHECK_EQ(exo_env_info(c->env, &in), 0);
-		if (in.state == EXO_ENV_DEAD) {
-			printf("t_rv_give: child died waiting for %s: cause %u "
-			       "status %ld trap %u addr %lx\n", what, in.cause,
-			    (long)in.status, in.trapno, in.fault_addr);
-			exit(1);
-		}
-		if (time_ns() - t0 > CHILD_TIMEOUT_NS) {
-			printf("t_rv_give: timed out waiting for %s\n", what);
-			exo_env_destroy(c->env);
-			exit(1);
-		}
-		exo_yield(c->id);
-	}
-}
-
-static int
-empty(uint64_t slot)
-{
-	struct exo_capinfo ci;
-
-	return exo_cap_info(slot, &ci) == EXO_ECAP;
-}
 
 /* A fresh page of ours in slot s, mapped at PV + i pages, with PAT ^ i. */
 static uint64_t

@@ -29,20 +29,15 @@
  * exception stack: the kernel may take any page they own that is not
  * guaranteed without breaking them.
  */
-#include "../lib/elf.h"
-#include "internal.h"
-#undef PF_W /* tutil.h's page-fault bit; ELF's segment flag is the same 2 */
-#include "tutil.h"
+#define TEST_NAME "t_rv_hostile"
+#include "rvutil.h"
 
 #define SH_VA (TEST_VA + 0x100000)     /* the shared page, in the parent */
-#define MY_VA (TEST_VA + 0x200000)     /* the parent's own pages */
 #define DATA_VA (CHILD_VA + 0x1000000) /* the child's pages */
 #define PARENT_VA (CHILD_VA + 0x2000000) /* the child's view of our page */
-#define NMINE 8
 #define NDATA 20
 #define MAXG 1024
 #define PAT 0x686f7374696c0000UL
-#define MYPAT 0x706172656e740000UL
 
 #define READY 1
 
@@ -59,82 +54,17 @@ struct shared {
 
 /* ---- the child ---- */
 
-/* Yields to the parent; ends this child if the parent is gone (failed). */
-static void
-child_idle(void)
-{
-	int64_t r = exo_yield(EXO_SELF->parent);
-
-	if (r == EXO_EDEAD || r == EXO_ENOENT)
-		exit(93);
-}
-
 static volatile struct shared *sh;
 static uint64_t slots[MAXG + 1], ppns[MAXG + 1];
 static uint64_t ndata;
-
-static void
-child_wait_slot(uint64_t slot)
-{
-	struct exo_capinfo ci;
-	uint64_t t0 = time_ns();
-
-	while (exo_cap_info(slot, &ci) != 0) {
-		if (time_ns() - t0 > CHILD_TIMEOUT_NS) {
-			printf("t_rv_hostile child: slot %lu never filled\n", slot);
-			exit(90);
-		}
-		child_idle();
-	}
-}
-
-static void
-child_sleep_ms(uint64_t ms)
-{
-	uint64_t t0 = time_ns();
-
-	while (time_ns() - t0 < ms * 1000000)
-		exo_yield(EXO_ENV_ANY);
-}
-
-/* Guarantees the pages libos allocated for our exception stack. */
-static void
-guarantee_exc_stack(void)
-{
-	uint64_t want = EXOS_EXC_STACK_SIZE / EXO_PGSIZE, found = 0;
-	struct exo_capinfo ci;
-
-	for (uint64_t s = SLOT_FIRST_FREE; s < 1024; s++) {
-		if (exo_cap_info(s, &ci) != 0 || ci.type != EXO_CAP_PAGE)
-			continue;
-		for (uint64_t va = EXOS_EXC_STACK_LO; va < EXOS_EXC_STACK_TOP;
-		     va += EXO_PGSIZE)
-			if ((exos_pte(va) & EXO_PTE_ADDR) >> 12 == ci.name) {
-				CHECK_EQ(exo_page_guarantee(s, 1), 0);
-				found++;
-			}
-	}
-	CHECK_EQ(found, want);
-	CHECK_EQ(EXO_SELF->guaranteed, want);
-}
 
 /* Maps the shared page, then n pages of our own with known contents. */
 static void
 child_setup(uint64_t n)
 {
-	child_wait_slot(CHILD_SLOT);
-	CHECK_EQ(pt_op(EXO_SLOT_VSPACE, CHILD_VA, CHILD_SLOT, 1, EXO_PT_MAP,
-		     EXO_PERM_W, 0), 1);
-	sh = (volatile struct shared *)CHILD_VA;
+	sh = child_map_shared();
 	for (uint64_t i = 0; i < n; i++) {
-		int64_t s = slot_alloc();
-		CHECK(s >= 0);
-		slots[i] = (uint64_t)s;
-		int64_t p = exo_page_alloc(slots[i], EXO_PPN_ANY);
-		CHECK(p > 0);
-		ppns[i] = (uint64_t)p;
-		CHECK_EQ(pt_op(EXO_SLOT_VSPACE, DATA_VA + i * EXO_PGSIZE, slots[i], 1,
-			     EXO_PT_MAP, EXO_PERM_W, 0), 1);
+		ppns[i] = child_page(DATA_VA + i * EXO_PGSIZE, &slots[i]);
 		*(volatile uint64_t *)(DATA_VA + i * EXO_PGSIZE) = PAT ^ i;
 	}
 	ndata = n;
@@ -183,13 +113,7 @@ on_repossess(int cls, struct exo_excframe *f)
 static void
 wait_done_cmd(void)
 {
-	uint64_t t0 = time_ns();
-
-	while (sh->cmd == 0) {
-		if (time_ns() - t0 > CHILD_TIMEOUT_NS)
-			exit(91);
-		child_idle();
-	}
+	child_wait_word(&sh->cmd, 1, CHILD_TIMEOUT_NS);
 }
 
 /* (a) Never leaves the handler. */
@@ -287,7 +211,7 @@ on_revoke_late(int cls, struct exo_excframe *f)
 	record_revoke(f);
 	uint64_t n = f->addr, owned = EXO_SELF->owned;
 	CHECK(n < ndata);
-	child_sleep_ms(150);
+	sleep_ms(150);
 	/* The kernel has taken n by now; the repossession upcall waits. */
 	CHECK_EQ(EXO_SELF->revoke_pages, 0);
 	CHECK_EQ(EXO_SELF->repossessed, n);
@@ -356,10 +280,7 @@ child_guarantee(void)
 	struct exo_capinfo ci;
 
 	CHECK(max > 0 && max < MAXG);
-	child_wait_slot(CHILD_SLOT);
-	CHECK_EQ(pt_op(EXO_SLOT_VSPACE, CHILD_VA, CHILD_SLOT, 1, EXO_PT_MAP,
-		     EXO_PERM_W, 0), 1);
-	sh = (volatile struct shared *)CHILD_VA;
+	sh = child_map_shared();
 	child_wait_slot(CHILD_SLOT + 1);
 	uint64_t g0 = EXO_SELF->guaranteed;
 	CHECK_EQ(g0, 0);
@@ -484,15 +405,6 @@ static volatile struct shared *psh = (volatile struct shared *)SH_VA;
 static exo_slot_t shs, ro; /* the shared page; our first page, read-only */
 
 static void
-sleep_ms(uint64_t ms)
-{
-	uint64_t t0 = time_ns();
-
-	while (time_ns() - t0 < ms * 1000000)
-		exo_yield(EXO_ENV_ANY);
-}
-
-static void
 died(struct child *c, const char *what)
 {
 	struct exo_envinfo in;
@@ -502,104 +414,6 @@ died(struct child *c, const char *what)
 	       "addr %lx\n", what, in.cause, (long)in.status, in.trapno,
 	    in.fault_addr);
 	exit(1);
-}
-
-static void
-wait_for(struct child *c, volatile uint64_t *w, const char *what)
-{
-	struct exo_envinfo in;
-	uint64_t t0 = time_ns();
-
-	while (*w == 0) {
-		CHECK_EQ(exo_env_info(c->env, &in), 0);
-		if (in.state == EXO_ENV_DEAD)
-			died(c, what);
-		if (time_ns() - t0 > CHILD_TIMEOUT_NS) {
-			printf("t_rv_hostile: timed out waiting for %s\n", what);
-			exo_env_destroy(c->env);
-			exit(1);
-		}
-		exo_yield(c->id);
-	}
-}
-
-static void
-load_pages(struct child *c, uint64_t va, uint64_t n, int perm, const void *src,
-    uint64_t off, uint64_t len)
-{
-	exo_slot_t s;
-
-	CHECK_EQ(page_alloc_map(EXOS_SCRATCH, n, EXO_PERM_W, &s), 0);
-	memcpy((uint8_t *)EXOS_SCRATCH + off, src, len);
-	CHECK_EQ(page_unmap(EXOS_SCRATCH, n), 1);
-	CHECK_EQ(pt_op(c->vspace, va, s, (uint32_t)n, EXO_PT_MAP, (uint8_t)perm, 0), 1);
-	for (uint64_t i = 0; i < n; i++)
-		CHECK_EQ(exo_cap_delete(s + i), 0);
-	slot_free_range(s, n);
-}
-
-/* Starts this program with argv, as libos's spawn does, but without
- * giving the child the pages of its image and stack. */
-static void
-spawn_unowned(char **argv, struct child *c)
-{
-	uint64_t size;
-	const uint8_t *file = bootimg_file("t_rv_hostile", &size);
-	struct elf_image elf;
-	uint8_t argpage[EXO_PGSIZE];
-
-	CHECK(file != NULL);
-	CHECK_EQ(elf_parse(file, size, EXOS_SCRATCH, &elf), 0);
-	int64_t se = slot_alloc(), sv = slot_alloc();
-	CHECK(se >= 0 && sv >= 0);
-	c->env = (uint64_t)se;
-	c->vspace = (uint64_t)sv;
-	int64_t id = exo_env_create(c->env, c->vspace);
-	CHECK(id > 0);
-	c->id = (exo_envid_t)id;
-	for (int i = 0; i < elf.nsegs; i++) {
-		const struct elf_seg *g = &elf.seg[i];
-		uint64_t base = g->vaddr & ~(EXO_PGSIZE - 1);
-		uint64_t end = (g->vaddr + g->memsz + EXO_PGSIZE - 1) & ~(EXO_PGSIZE - 1);
-		int perm = (g->flags & PF_W ? EXO_PERM_W : 0) |
-		    (g->flags & PF_X ? EXO_PERM_X : 0);
-		load_pages(c, base, (end - base) / EXO_PGSIZE, perm, file + g->offset,
-		    g->vaddr - base, g->filesz);
-	}
-	uint64_t argc = 0, strbytes = 0;
-	for (; argv[argc]; argc++)
-		strbytes += strlen(argv[argc]) + 1;
-	memset(argpage, 0, sizeof(argpage));
-	uint64_t top_va = EXOS_STACK_TOP;
-	uint64_t str_off = EXO_PGSIZE - strbytes, str_va = top_va - strbytes;
-	uint64_t sb_va = (str_va - sizeof(struct exos_startblock) - (argc + 1) * 8) &
-	    ~15UL;
-	struct exos_startblock *sb =
-	    (void *)(argpage + (sb_va - (top_va - EXO_PGSIZE)));
-	sb->argc = argc;
-	sb->bootimg_size = 0;
-	sb->npages = 0;
-	for (uint64_t i = 0; i < argc; i++) {
-		size_t n = strlen(argv[i]) + 1;
-		memcpy(argpage + str_off, argv[i], n);
-		sb->argv[i] = (char *)str_va;
-		str_off += n;
-		str_va += n;
-	}
-	sb->argv[argc] = NULL;
-	load_pages(c, EXOS_STACK_TOP - EXOS_STACK_PAGES * EXO_PGSIZE,
-	    EXOS_STACK_PAGES, EXO_PERM_W, argpage,
-	    (EXOS_STACK_PAGES - 1) * EXO_PGSIZE, EXO_PGSIZE);
-	CHECK_EQ(exo_cap_copy(EXO_SLOT_CONSOLE, c->env, EXO_SLOT_CONSOLE,
-		     EXO_R_READ | EXO_R_WRITE | EXO_R_GRANT), 0);
-	CHECK_EQ(exo_env_start(c->env, elf.entry, sb_va, sb_va), 0);
-}
-
-static void
-check_mine(void)
-{
-	for (uint64_t i = 0; i < NMINE; i++)
-		CHECK_EQ(*(volatile uint64_t *)(MY_VA + i * EXO_PGSIZE), MYPAT ^ i);
 }
 
 /* Starts a child in mode with the shared page (and our first page,
@@ -780,15 +594,11 @@ main(int argc, char **argv)
 	if (argc > 2 && strcmp(argv[1], "child") == 0)
 		return child(argv[2]);
 
-	exo_slot_t mine;
-
 	prepare_tables(SH_VA);
 	prepare_tables(MY_VA);
 	warm_spawn();
 	uint64_t before = EXO_INFO->free_pages;
-	CHECK_EQ(page_alloc_map(MY_VA, NMINE, EXO_PERM_W, &mine), 0);
-	for (uint64_t i = 0; i < NMINE; i++)
-		*(volatile uint64_t *)(MY_VA + i * EXO_PGSIZE) = MYPAT ^ i;
+	exo_slot_t mine = mine_alloc();
 	CHECK_EQ(page_alloc_map(SH_VA, 1, EXO_PERM_W, &shs), 0);
 	/* Our first page is shared read-only from a slot of its own. */
 	int64_t r = slot_alloc();
@@ -804,16 +614,10 @@ main(int argc, char **argv)
 	dies("faultpf", 142);
 	dies("badstack", 0);
 
-	check_mine();
 	CHECK_EQ(exo_cap_delete(ro), 0);
 	slot_free(ro);
-	CHECK_EQ(page_unmap(MY_VA, NMINE), 1);
-	CHECK_EQ(page_unmap(SH_VA, 1), 1);
-	for (uint64_t i = 0; i < NMINE; i++)
-		CHECK_EQ(exo_cap_delete(mine + i), 0);
-	CHECK_EQ(exo_cap_delete(shs), 0);
-	slot_free_range(mine, NMINE);
-	slot_free(shs);
+	mine_free(mine);
+	unmap_free(SH_VA, shs);
 	CHECK_EQ(EXO_INFO->free_pages, before);
 	printf("t_rv_hostile: hostile owners neither stalled nor fooled the kernel\n");
 	return 0;

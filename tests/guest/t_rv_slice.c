@@ -18,7 +18,8 @@
  * "coop" answers, "ignore" only notes what it is told, "none" has no
  * handlers at all.
  */
-#include "tutil.h"
+#define TEST_NAME "t_rv_slice"
+#include "rvutil.h"
 
 #define SH_VA (TEST_VA + 0x100000)   /* the shared page, in the parent */
 #define DATA_VA (CHILD_VA + 0x100000) /* the child's pages */
@@ -46,16 +47,6 @@ struct shared {
 };
 
 /* ---- the child ---- */
-
-/* Yields to the parent; ends this child if the parent is gone (failed). */
-static void
-child_idle(void)
-{
-	int64_t r = exo_yield(EXO_SELF->parent);
-
-	if (r == EXO_EDEAD || r == EXO_ENOENT)
-		exit(93);
-}
 
 static volatile struct shared *sh;
 static uint64_t slots[NDATA], ppns[NDATA], live;
@@ -117,8 +108,6 @@ on_note(int cls, struct exo_excframe *f)
 static int
 child(const char *mode)
 {
-	struct exo_capinfo ci;
-
 	if (strcmp(mode, "coop") == 0) {
 		CHECK_EQ(exos_exc_handle(EXO_EXC_REVOKE, on_revoke_coop), 0);
 		CHECK_EQ(exos_exc_handle(EXO_EXC_REPOSSESS, on_note), 0);
@@ -129,30 +118,14 @@ child(const char *mode)
 		printf("t_rv_slice child: unknown mode %s\n", mode);
 		return 2;
 	}
-	uint64_t t0 = time_ns();
-	while (exo_cap_info(CHILD_SLOT, &ci) != 0) {
-		if (time_ns() - t0 > CHILD_TIMEOUT_NS)
-			exit(90);
-		child_idle();
-	}
-	CHECK_EQ(pt_op(EXO_SLOT_VSPACE, CHILD_VA, CHILD_SLOT, 1, EXO_PT_MAP,
-		     EXO_PERM_W, 0), 1);
-	sh = (volatile struct shared *)CHILD_VA;
+	sh = child_map_shared();
 	sh->seen_revoke_slice = -1;
 	CHECK_EQ(EXO_SELF->revoke_slice, -1);
-	for (uint64_t i = 0; i < NDATA; i++) {
-		int64_t s = slot_alloc();
-		CHECK(s >= 0);
-		slots[i] = (uint64_t)s;
-		int64_t p = exo_page_alloc(slots[i], EXO_PPN_ANY);
-		CHECK(p > 0);
-		ppns[i] = (uint64_t)p;
-		CHECK_EQ(pt_op(EXO_SLOT_VSPACE, DATA_VA + i * EXO_PGSIZE, slots[i], 1,
-			     EXO_PT_MAP, EXO_PERM_W, 0), 1);
-	}
+	for (uint64_t i = 0; i < NDATA; i++)
+		ppns[i] = child_page(DATA_VA + i * EXO_PGSIZE, &slots[i]);
 	live = NDATA;
 	sh->ready = 1;
-	t0 = time_ns();
+	uint64_t t0 = time_ns();
 	while (sh->cmd != FINISH) {
 		if (sh->seen_revoke_slice < 0)
 			sh->seen_revoke_slice = EXO_SELF->revoke_slice;
@@ -171,46 +144,6 @@ child(const char *mode)
 
 static volatile struct shared *psh = (volatile struct shared *)SH_VA;
 static exo_slot_t shs;
-
-static void
-sleep_ms(uint64_t ms)
-{
-	uint64_t t0 = time_ns();
-
-	while (time_ns() - t0 < ms * 1000000)
-		exo_yield(EXO_ENV_ANY);
-}
-
-static void
-wait_for(struct child *c, volatile uint64_t *w, uint64_t v, const char *what)
-{
-	struct exo_envinfo in;
-	uint64_t t0 = time_ns();
-
-	while (*w < v) {
-		CHECK_EQ(exo_env_info(c->env, &in), 0);
-		if (in.state == EXO_ENV_DEAD) {
-			printf("t_rv_slice: child died waiting for %s: cause %u "
-			       "status %ld trap %u addr %lx\n", what, in.cause,
-			    (long)in.status, in.trapno, in.fault_addr);
-			exit(1);
-		}
-		if (time_ns() - t0 > CHILD_TIMEOUT_NS) {
-			printf("t_rv_slice: timed out waiting for %s\n", what);
-			exo_env_destroy(c->env);
-			exit(1);
-		}
-		exo_yield(c->id);
-	}
-}
-
-static int
-empty(uint64_t slot)
-{
-	struct exo_capinfo ci;
-
-	return exo_cap_info(slot, &ci) == EXO_ECAP;
-}
 
 /* A free slice, searching down from the top, other than not. */
 static uint64_t
@@ -231,7 +164,7 @@ start(const char *mode, struct child *c)
 	memset((void *)psh, 0, EXO_PGSIZE);
 	CHECK_EQ(spawn("t_rv_slice", args, c), 0);
 	CHECK_EQ(exo_cap_copy(shs, c->env, CHILD_SLOT, EXO_R_READ | EXO_R_WRITE), 0);
-	wait_for(c, &psh->ready, 1, "the child to be ready");
+	wait_until(c, &psh->ready, 1, "the child to be ready");
 }
 
 static void
@@ -281,7 +214,7 @@ cooperative(uint64_t s1, uint64_t s2)
 	CHECK_EQ(EXO_INFO->slice_env[i], c.id);
 
 	CHECK_EQ(exo_slice_reclaim(EXO_SLOT_MACHINE, i), 0);
-	wait_for(&c, &psh->nlog, 1, "the revocation handler");
+	wait_until(&c, &psh->nlog, 1, "the revocation handler");
 	check_log(0, EXO_EXC_REVOKE, i, EXO_REVOKE_SLICE);
 	CHECK_EQ(psh->log[0].revoke_slice, (int64_t)i);
 	CHECK_EQ(psh->log[0].returned, (int64_t)j);
@@ -298,7 +231,7 @@ cooperative(uint64_t s1, uint64_t s2)
 	/* The request is over: another one is accepted.  Its only slice
 	 * now, it gives that one back. */
 	CHECK_EQ(exo_slice_reclaim(EXO_SLOT_MACHINE, i), 0);
-	wait_for(&c, &psh->nlog, 2, "the second revocation");
+	wait_until(&c, &psh->nlog, 2, "the second revocation");
 	check_log(1, EXO_EXC_REVOKE, i, EXO_REVOKE_SLICE);
 	CHECK_EQ(psh->log[1].returned, (int64_t)i);
 	CHECK_EQ(psh->log[1].r, 0);
@@ -338,7 +271,7 @@ ignoring(const char *mode, uint64_t s1, uint64_t s2)
 	CHECK_EQ(exo_slice_reclaim(EXO_SLOT_MACHINE, i), EXO_ENOENT);
 	CHECK_EQ(psh->seen_revoke_slice, (int64_t)i);
 	if (handlers) {
-		wait_for(&c, &psh->nlog, 2, "the repossession handler");
+		wait_until(&c, &psh->nlog, 2, "the repossession handler");
 		check_log(0, EXO_EXC_REVOKE, i, EXO_REVOKE_SLICE);
 		CHECK_EQ(psh->log[0].revoke_slice, (int64_t)i);
 		check_log(1, EXO_EXC_REPOSSESS, i, EXO_REVOKE_SLICE);
@@ -351,7 +284,7 @@ ignoring(const char *mode, uint64_t s1, uint64_t s2)
 	CHECK_EQ(EXO_INFO->slice_env[j], 0);
 	CHECK(empty(s2));
 	if (handlers) {
-		wait_for(&c, &psh->nlog, 4, "the second repossession");
+		wait_until(&c, &psh->nlog, 4, "the second repossession");
 		check_log(2, EXO_EXC_REVOKE, j, EXO_REVOKE_SLICE);
 		check_log(3, EXO_EXC_REPOSSESS, j, EXO_REVOKE_SLICE);
 	}
@@ -375,7 +308,7 @@ both(uint64_t s1)
 	uint64_t f0 = EXO_INFO->free_pages;
 	CHECK_EQ(exo_reclaim(EXO_SLOT_MACHINE, c.env, 3), 0);
 	CHECK_EQ(exo_slice_reclaim(EXO_SLOT_MACHINE, i), 0);
-	wait_for(&c, &psh->nlog, 1, "the revocation handler");
+	wait_until(&c, &psh->nlog, 1, "the revocation handler");
 	sleep_ms(100);
 	/* Whatever it was told, it answered both from its self page. */
 	CHECK_EQ(psh->answered_pages, 3);
@@ -439,9 +372,7 @@ main(int argc, char **argv)
 	CHECK_EQ(EXO_INFO->free_pages, before - 1);
 	both(s1);
 
-	CHECK_EQ(page_unmap(SH_VA, 1), 1);
-	CHECK_EQ(exo_cap_delete(shs), 0);
-	slot_free(shs);
+	unmap_free(SH_VA, shs);
 	slot_free_range(s1, 4);
 	CHECK_EQ(EXO_INFO->free_pages, before);
 	printf("t_rv_slice: slices asked back, returned and taken\n");

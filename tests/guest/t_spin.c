@@ -68,9 +68,7 @@ main(int argc, char **argv)
 	CHECK_EQ(*ctr, c1); /* it no longer runs */
 	child_release(&ch);
 
-	CHECK_EQ(page_unmap(V, 1), 1);
-	CHECK_EQ(exo_cap_delete(s), 0);
-	slot_free(s);
+	unmap_free(V, s);
 	CHECK_EQ(EXO_INFO->free_pages, before);
 	printf("t_spin: a spinner is preempted, and so are we\n");
 	return 0;

@@ -12,7 +12,7 @@
  * turned off, an epilogue that exits, a save area unmapped after
  * registration, and an unmapped upcall stack or entry point.
  */
-#include "check.h"
+#include "tutil.h"
 #include "mix.h"
 
 #define RO_PAGE 0x0000580000000000UL
@@ -73,9 +73,7 @@ registration_errors(void)
 	/* A misaligned stack. */
 	CHECK_EQ(exo_upcall_register(p, e, STACK_TOP - 8, &save), EXO_EINVAL);
 	CHECK_EQ(exo_upcall_register(p, 0, STACK_TOP + 4, &save), EXO_EINVAL);
-	CHECK_EQ(page_unmap(RO_PAGE, 1), 1);
-	CHECK_EQ(exo_cap_delete(s), 0);
-	slot_free(s);
+	unmap_free(RO_PAGE, s);
 	/* None of them took: no upcalls arrive. */
 	uint64_t u0 = EXO_SELF->upcalls, t0 = time_ns();
 	while (time_ns() - t0 < 60000000ULL)
@@ -89,33 +87,30 @@ registration_errors(void)
  * -1 for any).
  */
 static int
-run_child(const char *mode, uint64_t iters, uint32_t cause, int64_t status)
+run_mode(const char *mode, uint64_t iters, uint32_t cause, int64_t status)
 {
 	char n[24];
 	snprintf(n, sizeof(n), "%lu", iters);
 	char *argv[] = { "h_upcall", (char *)mode, n, NULL };
-	struct child c;
 	struct exo_envinfo in;
-	int r, bad = 0;
+	int r = run_child_for(argv, CHILD_WAIT_NS, &in);
 
-	CHECK_EQ(spawn("h_upcall", argv, &c), 0);
-	r = child_wait(&c, CHILD_WAIT_NS, &in);
 	if (r == EXO_EAGAIN) {
 		printf("t_upcall: %s: still running after %llu s\n", mode,
 		    CHILD_WAIT_NS / 1000000000ULL);
-		exo_env_destroy(c.env);
-		bad = 1;
-	} else if (r < 0 || in.cause != cause ||
+		return 1;
+	}
+	CHECK_EQ(r, 0);
+	if (in.cause != cause ||
 	    (cause == EXO_CAUSE_EXIT && in.status != status) ||
 	    (cause == EXO_CAUSE_FAULT && status >= 0 &&
 		in.trapno != (uint32_t)status)) {
 		printf("t_upcall: %s: child ended with cause %u status %ld "
 		       "trapno %u rip %lx\n", mode, in.cause, (long)in.status,
 		    in.trapno, in.fault_rip);
-		bad = 1;
+		return 1;
 	}
-	child_release(&c);
-	return bad;
+	return 0;
 }
 
 int
@@ -180,15 +175,15 @@ main(int argc, char **argv)
 		;
 	CHECK(EXO_SELF->upcalls == u0 && prologues == p0 && epilogues == e0);
 
-	bad |= run_child("overrun", iters / 3, EXO_CAUSE_EXIT, 0);
-	bad |= run_child("overrun_sse", iters / 3, EXO_CAUSE_EXIT, 0);
-	bad |= run_child("exc", 1000, EXO_CAUSE_EXIT, 0);
-	bad |= run_child("order", 1000, EXO_CAUSE_EXIT, 0);
-	bad |= run_child("fpuoff", 1000, EXO_CAUSE_EXIT, 0);
-	bad |= run_child("epiexit", 1000, EXO_CAUSE_EXIT, 5);
-	bad |= run_child("unmapsave", 1000, EXO_CAUSE_FAULT, -1);
-	bad |= run_child("badstack", 1000, EXO_CAUSE_FAULT, 14);
-	bad |= run_child("badentry", 1000, EXO_CAUSE_FAULT, 14);
+	bad |= run_mode("overrun", iters / 3, EXO_CAUSE_EXIT, 0);
+	bad |= run_mode("overrun_sse", iters / 3, EXO_CAUSE_EXIT, 0);
+	bad |= run_mode("exc", 1000, EXO_CAUSE_EXIT, 0);
+	bad |= run_mode("order", 1000, EXO_CAUSE_EXIT, 0);
+	bad |= run_mode("fpuoff", 1000, EXO_CAUSE_EXIT, 0);
+	bad |= run_mode("epiexit", 1000, EXO_CAUSE_EXIT, 5);
+	bad |= run_mode("unmapsave", 1000, EXO_CAUSE_FAULT, -1);
+	bad |= run_mode("badstack", 1000, EXO_CAUSE_FAULT, 14);
+	bad |= run_mode("badentry", 1000, EXO_CAUSE_FAULT, 14);
 	CHECK_EQ(exo_null(), 0); /* the kernel is still up */
 	if (bad)
 		return 1;

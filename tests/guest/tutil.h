@@ -63,23 +63,30 @@ fmt_hex(char *buf, size_t n, uint64_t v)
 }
 
 /*
- * Spawns argv[0] with argv, waits up to CHILD_TIMEOUT_NS for it to end
+ * Spawns argv[0] with argv, waits up to timeout_ns for it to end
  * (destroying it if it does not) and releases it.  Returns 0 with its
  * record in *in, EXO_EAGAIN if it had to be destroyed, or spawn's error.
  */
 static inline int
-run_child(char **argv, struct exo_envinfo *in)
+run_child_for(char **argv, uint64_t timeout_ns, struct exo_envinfo *in)
 {
 	struct child c;
 	int r = spawn(argv[0], argv, &c);
 
 	if (r < 0)
 		return r;
-	r = child_wait(&c, CHILD_TIMEOUT_NS, in);
+	r = child_wait(&c, timeout_ns, in);
 	if (r == EXO_EAGAIN)
 		exo_env_destroy(c.env);
 	child_release(&c);
 	return r;
+}
+
+/* The same, waiting up to CHILD_TIMEOUT_NS. */
+static inline int
+run_child(char **argv, struct exo_envinfo *in)
+{
+	return run_child_for(argv, CHILD_TIMEOUT_NS, in);
 }
 
 /*
@@ -135,6 +142,15 @@ warm_spawn(void)
 #define PF_U 0x4 /* from user mode */
 #define PF_I 0x10 /* an instruction fetch */
 
+/* Unmaps the one page at va and deletes and frees slot s, which held it. */
+static inline void
+unmap_free(uint64_t va, exo_slot_t s)
+{
+	CHECK_EQ(page_unmap(va, 1), 1);
+	CHECK_EQ(exo_cap_delete(s), 0);
+	slot_free(s);
+}
+
 /*
  * Makes sure the page tables covering va exist, so that later exact counts
  * of free pages are not disturbed by the kernel allocating them: maps a
@@ -147,9 +163,7 @@ prepare_tables(uint64_t va)
 	exo_slot_t s;
 
 	CHECK_EQ(page_alloc_map(va, 1, EXO_PERM_W, &s), 0);
-	CHECK_EQ(page_unmap(va, 1), 1);
-	CHECK_EQ(exo_cap_delete(s), 0);
-	slot_free(s);
+	unmap_free(va, s);
 }
 
 /* One page-table operation, all fields given. */
@@ -160,6 +174,30 @@ pt_op(exo_slot_t vspace, uint64_t va, uint64_t slot, uint32_t npages,
 	struct exo_ptop o = { va, slot, npages, op, perm, soft, 0 };
 
 	return exo_pt_batch(vspace, &o, 1);
+}
+
+/*
+ * An EXO_EXC_NM handler for programs that turn the FPU off: turns it back
+ * on (lazy switching), counting the times in nm_count.
+ */
+static volatile uint64_t nm_count;
+
+static inline void
+nm_on(int cls, struct exo_excframe *f)
+{
+	(void)cls;
+	(void)f;
+	nm_count++;
+	exo_fpu(1);
+}
+
+/* Is slot empty? */
+static inline int
+empty(uint64_t slot)
+{
+	struct exo_capinfo ci;
+
+	return exo_cap_info(slot, &ci) == EXO_ECAP;
 }
 
 /* Is bit ppn set in the kernel's free map? */
