@@ -23,6 +23,13 @@ KERN_ASM := kern/arch/x86_64/boot.S kern/arch/x86_64/entry.S
 KERN_OBJ := $(patsubst %,$(B)/k/%.o,$(KERN_SRC) $(KERN_ASM))
 
 LIBOS_SRC := $(wildcard libos/*.c) lib/fmt.c lib/string.c lib/elf.c lib/bootimg.c
+# ExOS's runtime for Linux programs: libos again, compiled to run anywhere
+# (-mcmodel=large) and linked high, beside the program it serves.
+RUNTIME_SRC := $(wildcard libos/linux/*.c)
+RUNTIME_OBJ := $(patsubst %,$(B)/ul/%.o,$(RUNTIME_SRC))
+LIBOS_L_OBJ := $(patsubst %,$(B)/ul/%.o,$(LIBOS_SRC) $(wildcard libos/*.S))
+# Static Linux programs for the boot image, built with musl (user/linux/).
+LINUX_PROGS := $(patsubst user/linux/%.c,$(B)/linux/%,$(wildcard user/linux/*.c))
 LIBOS_ASM := $(wildcard libos/*.S)
 LIBOS_OBJ := $(patsubst %,$(B)/u/%.o,$(LIBOS_SRC) $(LIBOS_ASM))
 
@@ -99,8 +106,8 @@ $(B)/bin/%: $(B)/u/tests/guest/%.c.o $(B)/libos.a
 	$(LD) -static -nostdlib -z noexecstack -z max-page-size=4096 -z separate-code \
 		-o $@ $(B)/u/libos/crt0.S.o $< $(B)/libos.a
 
-# The Linux-ABI benchmark: one static binary for Linux (and ExOS's Linux ABI).
-$(B)/linux/lbench: user/linux/lbench.c
+# Linux programs: one static binary each, for Linux and ExOS's Linux ABI.
+$(B)/linux/%: user/linux/%.c
 	@mkdir -p $(@D)
 	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
 
@@ -108,8 +115,26 @@ $(B)/tools/mkbootimg: tools/mkbootimg.c lib/bootimg.c include/exo/abi.h
 	@mkdir -p $(@D)
 	$(CC) $(HOSTCFLAGS) -o $@ tools/mkbootimg.c lib/bootimg.c
 
-$(B)/bootimg: $(B)/tools/mkbootimg $(PROG_BIN)
-	$(B)/tools/mkbootimg $@ $(PROG_BIN)
+$(B)/ul/%.c.o: %.c $(GEN)
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -mcmodel=large -MMD -c $< -o $@
+
+$(B)/ul/%.S.o: %.S $(GEN)
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -mcmodel=large -MMD -c $< -o $@
+
+$(B)/libos-large.a: $(LIBOS_L_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/bin/exos: $(RUNTIME_OBJ) $(B)/libos-large.a
+	@mkdir -p $(@D)
+	$(LD) -static -nostdlib -z noexecstack -z max-page-size=4096 -z separate-code \
+		-Ttext-segment=0x7a0000000000 -o $@ $(B)/ul/libos/crt0.S.o \
+		$(RUNTIME_OBJ) $(B)/libos-large.a
+
+$(B)/bootimg: $(B)/tools/mkbootimg $(PROG_BIN) $(B)/bin/exos $(LINUX_PROGS)
+	$(B)/tools/mkbootimg $@ $(PROG_BIN) $(B)/bin/exos $(LINUX_PROGS)
 
 # Host unit tests: pure logic, with AddressSanitizer and UBSan.
 # Each includes the .c files it tests.

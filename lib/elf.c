@@ -26,6 +26,28 @@ elf_strerror(int err)
 	return errs[-err];
 }
 
+/* Is there a note named "ExOS" among n bytes of notes? */
+static int
+has_exos_note(const unsigned char *p, uint64_t n)
+{
+	while (n >= 12) {
+		/* The file may place notes anywhere: read the words bytewise. */
+		uint64_t namesz = (uint64_t)p[0] | (uint64_t)p[1] << 8 |
+		    (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24;
+		uint64_t descsz = (uint64_t)p[4] | (uint64_t)p[5] << 8 |
+		    (uint64_t)p[6] << 16 | (uint64_t)p[7] << 24;
+		uint64_t len = 12 + ((namesz + 3) & ~3UL) + ((descsz + 3) & ~3UL);
+		if (namesz > n || descsz > n || len > n)
+			return 0;
+		if (namesz == 5 && p[12] == 'E' && p[13] == 'x' && p[14] == 'O' &&
+		    p[15] == 'S' && p[16] == 0)
+			return 1;
+		p += len;
+		n -= len;
+	}
+	return 0;
+}
+
 int
 elf_parse(const void *img, uint64_t size, uint64_t limit, struct elf_image *out)
 {
@@ -48,9 +70,13 @@ elf_parse(const void *img, uint64_t size, uint64_t limit, struct elf_image *out)
 	out->type = eh->e_type;
 	out->nsegs = 0;
 	int entry_ok = 0;
+	out->native = 0;
 	for (int i = 0; i < eh->e_phnum; i++) {
 		const struct elf64_phdr *ph =
 		    (const void *)(base + eh->e_phoff + i * sizeof(*ph));
+		if (ph->p_type == PT_NOTE && ph->p_offset <= size &&
+		    ph->p_filesz <= size - ph->p_offset)
+			out->native |= has_exos_note(base + ph->p_offset, ph->p_filesz);
 		if (ph->p_type != PT_LOAD || ph->p_memsz == 0)
 			continue;
 		if (out->nsegs == ELF_MAXSEGS)

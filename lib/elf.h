@@ -14,6 +14,7 @@
 #define ET_DYN 3
 #define EM_X86_64 62
 #define PT_LOAD 1
+#define PT_NOTE 4
 #define PF_X 1
 #define PF_W 2
 #define PF_R 4
@@ -44,7 +45,8 @@ struct elf_seg {
 
 struct elf_image {
 	uint64_t entry;
-	int type; /* ET_EXEC or ET_DYN */
+	int type;   /* ET_EXEC or ET_DYN */
+	int native; /* it carries the "ExOS" note: linked with libos */
 	int nsegs;
 	struct elf_seg seg[ELF_MAXSEGS];
 };

@@ -10,3 +10,16 @@ _start:
 	andq $-16, %rsp
 	call exos_start
 	ud2
+
+/*
+ * A note that marks this file as a native ExOS program (lib/elf.c finds
+ * it), so that init knows not to start it as a Linux program.
+ */
+	.section .note.exos, "a", @note
+	.align 4
+	.long 5 /* name size */
+	.long 4 /* descriptor size */
+	.long 1 /* type */
+	.asciz "ExOS"
+	.align 4
+	.long 1

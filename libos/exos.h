@@ -122,6 +122,10 @@ int spawn_image(const void *elf, uint64_t size, char *const argv[],
     struct child *out);
 int spawn_image_caps(const void *elf, uint64_t size, char *const argv[],
     const struct spawn_cap *caps, int ncaps, struct child *out);
+/* A static Linux program, with ExOS's Linux system-call layer beside it. */
+int bootimg_is_linux(const char *name);
+int spawn_linux(const char *name, char *const argv[], char *const envp[],
+    const struct spawn_cap *caps, int ncaps, struct child *out);
 int child_wait(struct child *c, uint64_t timeout_ns, struct exo_envinfo *out);
 void child_release(struct child *c);
 

@@ -40,6 +40,23 @@ struct exos_startblock {
 #define EXOS_PAGE_SLOT0 1024
 extern uint64_t exos_npages;
 
+/*
+ * A Linux program runs with ExOS's runtime (the boot image's "exos",
+ * linked high, at EXOS_RUNTIME_BASE) in its address space: the runtime
+ * starts first, with argv { "exos", "--linux", HEX } where HEX is the
+ * address of this handoff, installs the Linux system-call handler and
+ * jumps to the program with the stack Linux would give it.
+ */
+#define EXOS_RUNTIME_BASE 0x00007a0000000000
+#define EXOS_LINUX_STACK_PAGES 64
+#define EXOS_LINUX_SP_TOP (EXOS_STACK_TOP - 16 * 4096) /* the runtime's above */
+
+struct exos_linux_handoff {
+	uint64_t entry; /* the program's */
+	uint64_t sp;    /* its initial stack: argc, argv, envp, auxv */
+	uint64_t brk;   /* the end of its highest segment */
+};
+
 extern uint64_t exos_bootimg_size;
 void bootimg_adopt(void);
 

@@ -129,17 +129,17 @@ startblock_va(const struct argfill *a)
 	    (a->argc + 1) * 8) & ~15UL;
 }
 
+/* Gives the child the loadable segments of an ELF file; fills *elf. */
 static int
-load(struct child *c, const uint8_t *file, uint64_t size, struct argfill *a,
-    uint64_t *entry)
+load_segments(struct child *c, const uint8_t *file, uint64_t size,
+    struct elf_image *elf)
 {
-	struct elf_image elf;
 	int64_t r;
 
-	if (elf_parse(file, size, EXOS_SCRATCH, &elf) < 0)
+	if (elf_parse(file, size, EXOS_SCRATCH, elf) < 0)
 		return EXO_EINVAL;
-	for (int i = 0; i < elf.nsegs; i++) {
-		const struct elf_seg *sg = &elf.seg[i];
+	for (int i = 0; i < elf->nsegs; i++) {
+		const struct elf_seg *sg = &elf->seg[i];
 		uint64_t base = sg->vaddr & ~(EXO_PGSIZE - 1);
 		uint64_t end = (sg->vaddr + sg->memsz + EXO_PGSIZE - 1) & ~(EXO_PGSIZE - 1);
 		struct segfill f = { file, sg, base };
@@ -150,6 +150,18 @@ load(struct child *c, const uint8_t *file, uint64_t size, struct argfill *a,
 		if (r < 0)
 			return (int)r;
 	}
+	return 0;
+}
+
+static int
+load(struct child *c, const uint8_t *file, uint64_t size, struct argfill *a,
+    uint64_t *entry)
+{
+	struct elf_image elf;
+	int64_t r;
+
+	if ((r = load_segments(c, file, size, &elf)) < 0)
+		return (int)r;
 	a->npages = c->npages + EXOS_STACK_PAGES;
 	r = give_pages(c, EXOS_STACK_TOP - EXOS_STACK_PAGES * EXO_PGSIZE,
 	    EXOS_STACK_PAGES, EXO_PERM_W, fill_args, a);
@@ -228,10 +240,183 @@ spawn_image_caps(const void *file, uint64_t size, char *const argv[],
 	return 0;
 }
 
+/* What fill_linux lays out on a Linux program's stack. */
+struct linuxfill {
+	struct argfill rt;        /* the runtime's own start block */
+	char *const *argv, *const *envp;
+	uint64_t argc, envc;
+	uint64_t phdr, phnum, entry, brk;
+	uint64_t handoff_va;      /* out */
+	uint64_t sp;              /* out: the program's initial rsp */
+};
+
+#define AT_NULL 0
+#define AT_PHDR 3
+#define AT_PHENT 4
+#define AT_PHNUM 5
+#define AT_PAGESZ 6
+#define AT_ENTRY 9
+#define AT_UID 11
+#define AT_EUID 12
+#define AT_GID 13
+#define AT_EGID 14
+#define AT_SECURE 23
+#define AT_RANDOM 25
+
+/*
+ * The stack Linux gives a new program (argc, argv, envp, auxv, then the
+ * strings and 16 random bytes above them) below EXOS_LINUX_SP_TOP, the
+ * handoff above it, and the runtime's own start block at the very top.
+ */
+static void
+fill_linux(uint8_t *win, void *arg)
+{
+	struct linuxfill *l = arg;
+	uint64_t lo = EXOS_STACK_TOP - EXOS_LINUX_STACK_PAGES * EXO_PGSIZE;
+#define VA2WIN(va) (win + ((va) - lo))
+	uint64_t va = EXOS_LINUX_SP_TOP;
+	uint64_t strva[64 + 64];
+	struct exos_linux_handoff *h;
+
+	va -= sizeof(*h);
+	l->handoff_va = va;
+	h = (void *)VA2WIN(va);
+	for (uint64_t i = 0; i < l->argc + l->envc; i++) {
+		const char *str = i < l->argc ? l->argv[i] : l->envp[i - l->argc];
+		size_t n = strlen(str) + 1;
+		va -= n;
+		memcpy(VA2WIN(va), str, n);
+		strva[i] = va;
+	}
+	va -= 16;
+	uint64_t random_va = va, x = rdtsc() ^ 0x9e3779b97f4a7c15UL;
+	for (int i = 0; i < 16; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		*VA2WIN(va + (uint64_t)i) = (uint8_t)x;
+	}
+	uint64_t auxv[][2] = {
+		{ AT_PHDR, l->phdr }, { AT_PHENT, 56 }, { AT_PHNUM, l->phnum },
+		{ AT_PAGESZ, EXO_PGSIZE }, { AT_ENTRY, l->entry }, { AT_UID, 0 },
+		{ AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 }, { AT_SECURE, 0 },
+		{ AT_RANDOM, random_va }, { AT_NULL, 0 },
+	};
+	uint64_t words = 1 + l->argc + 1 + l->envc + 1 + sizeof(auxv) / 8;
+	va = (va - words * 8) & ~15UL;
+	l->sp = va;
+	uint64_t *w = (uint64_t *)VA2WIN(va);
+	*w++ = l->argc;
+	for (uint64_t i = 0; i < l->argc; i++)
+		*w++ = strva[i];
+	*w++ = 0;
+	for (uint64_t i = 0; i < l->envc; i++)
+		*w++ = strva[l->argc + i];
+	*w++ = 0;
+	memcpy(w, auxv, sizeof(auxv));
+	h->entry = l->entry;
+	h->sp = l->sp;
+	h->brk = l->brk;
+#undef VA2WIN
+	/* The runtime's start block, at the top of the window. */
+	uint8_t *topwin = win + (EXOS_LINUX_STACK_PAGES - EXOS_STACK_PAGES) * EXO_PGSIZE;
+	fill_args(topwin, &l->rt);
+}
+
+/*
+ * Starts the static Linux program name from the boot image, with ExOS's
+ * runtime ("exos") beside it to answer its system calls.
+ */
+int
+spawn_linux(const char *name, char *const argv[], char *const envp[],
+    const struct spawn_cap *caps, int ncaps, struct child *out)
+{
+	uint64_t lsize, rsize;
+	const uint8_t *lfile = bootimg_file(name, &lsize);
+	const uint8_t *rfile = bootimg_file("exos", &rsize);
+	struct elf_image le, re;
+	struct linuxfill l;
+	char hex[24];
+	char *rtargv[] = { "exos", "--linux", hex, NULL };
+	int64_t r, se, sv;
+
+	if (lfile == NULL || rfile == NULL)
+		return EXO_ENOENT;
+	memset(&l, 0, sizeof(l));
+	l.argv = argv;
+	l.envp = envp;
+	for (; argv[l.argc]; l.argc++)
+		;
+	for (; envp[l.envc]; l.envc++)
+		;
+	if (l.argc + l.envc > 128)
+		return EXO_ERANGE;
+	if ((se = slot_alloc()) < 0)
+		return (int)se;
+	if ((sv = slot_alloc()) < 0) {
+		slot_free((uint64_t)se);
+		return (int)sv;
+	}
+	out->env = (uint64_t)se;
+	out->vspace = (uint64_t)sv;
+	if ((r = exo_env_create(out->env, out->vspace)) < 0) {
+		slot_free(out->env);
+		slot_free(out->vspace);
+		return (int)r;
+	}
+	out->id = (exo_envid_t)r;
+	out->npages = 0;
+	if ((r = load_segments(out, lfile, lsize, &le)) < 0 ||
+	    (r = load_segments(out, rfile, rsize, &re)) < 0)
+		goto fail;
+	/* Where the program headers are mapped, and where its data ends. */
+	const struct elf64_ehdr *eh = (const void *)lfile;
+	for (int i = 0; i < le.nsegs; i++) {
+		if (le.seg[i].offset == 0)
+			l.phdr = le.seg[i].vaddr + eh->e_phoff;
+		uint64_t end = le.seg[i].vaddr + le.seg[i].memsz;
+		if (end > l.brk)
+			l.brk = end;
+	}
+	l.phnum = eh->e_phnum;
+	l.entry = le.entry;
+	l.brk = (l.brk + EXO_PGSIZE - 1) & ~(EXO_PGSIZE - 1);
+	/* The handoff's address is known before the stack is filled. */
+	l.handoff_va = EXOS_LINUX_SP_TOP - sizeof(struct exos_linux_handoff);
+	snprintf(hex, sizeof(hex), "%lx", l.handoff_va);
+	l.rt = (struct argfill){ rtargv, 3, 0, 0, 0 };
+	for (int i = 0; i < 3; i++)
+		l.rt.strbytes += strlen(rtargv[i]) + 1;
+	l.rt.npages = out->npages + EXOS_LINUX_STACK_PAGES;
+	r = give_pages(out, EXOS_STACK_TOP - EXOS_LINUX_STACK_PAGES * EXO_PGSIZE,
+	    EXOS_LINUX_STACK_PAGES, EXO_PERM_W, fill_linux, &l);
+	if (r < 0 ||
+	    (r = exo_cap_copy(EXO_SLOT_CONSOLE, out->env, EXO_SLOT_CONSOLE,
+		 EXO_R_READ | EXO_R_WRITE | EXO_R_GRANT)) < 0 ||
+	    (r = copy_caps(out, caps, ncaps)) < 0 ||
+	    (r = exo_env_start(out->env, re.entry, startblock_va(&l.rt),
+		 startblock_va(&l.rt))) < 0)
+		goto fail;
+	return 0;
+fail:
+	exo_env_destroy(out->env);
+	child_release(out);
+	return (int)r;
+}
+
 int
 spawn(const char *name, char *const argv[], struct child *out)
 {
 	return spawn_caps(name, argv, NULL, 0, out);
+}
+
+/* Is name in the boot image a Linux program rather than a native one? */
+int
+bootimg_is_linux(const char *name)
+{
+	uint64_t size;
+	const void *file = bootimg_file(name, &size);
+	struct elf_image elf;
+
+	return file && elf_parse(file, size, EXOS_SCRATCH, &elf) == 0 && !elf.native;
 }
 
 int

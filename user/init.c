@@ -29,8 +29,11 @@ static const struct spawn_cap machine_cap = {
 static int
 run_program(char **argv, uint64_t timeout_ns, struct exo_envinfo *info)
 {
+	static char *envp[] = { "HOME=/", "PATH=/bin", "TERM=vt100", NULL };
 	struct child c;
-	int r = spawn_caps(argv[0], argv, &machine_cap, 1, &c);
+	int r = bootimg_is_linux(argv[0])
+	    ? spawn_linux(argv[0], argv, envp, &machine_cap, 1, &c)
+	    : spawn_caps(argv[0], argv, &machine_cap, 1, &c);
 
 	if (r < 0)
 		return r;
