@@ -243,9 +243,13 @@ main(int argc, char **argv)
 		 * verifies its own operation and fails if it did not happen.
 		 */
 		char *extra[] = { "--mode", "tcg", NULL };
+		char *lcheck[] = { "lbench", NULL };
+		char *lextra[] = { "--sys", "exo-linux", "--check", NULL };
 		run_suite("t_", words + 1, n - 1, NULL, &passed, &failed);
-		if (n == 1)
+		if (n == 1) {
 			run_suite("b_", NULL, 0, extra, &passed, &failed);
+			run_suite("", lcheck, 1, lextra, &passed, &failed);
+		}
 		printf("guest: %d passed, %d failed\n", passed, failed);
 		status = failed ? 1 : 0;
 	} else if (n > 0 && strcmp(words[0], "bench") == 0) {
@@ -257,6 +261,12 @@ main(int argc, char **argv)
 			first = 2;
 		}
 		run_suite("b_", words + first, n - first, extra, &passed, &failed);
+		/* The same Linux binary that runs on Linux, on ExOS's Linux layer. */
+		if (n == first && bootimg_is_linux("lbench")) {
+			char *lb[] = { "lbench", NULL };
+			char *lextra[] = { "--sys", "exo-linux", "--mode", extra[1], NULL };
+			run_suite("", lb, 1, lextra, &passed, &failed);
+		}
 		printf("guest: %d passed, %d failed\n", passed, failed);
 		status = failed ? 1 : 0;
 	} else if (n > 0 && strncmp(words[0], "run=", 4) == 0) {

@@ -6,6 +6,15 @@
 
 #include <stdint.h>
 
+struct exo_excframe;
+struct lx_sigaction;
+
 int linux_init(uint64_t brk);
+int linux_signals_init(void);
+int64_t linux_sigaction(int sig, const struct lx_sigaction *act,
+    struct lx_sigaction *old, uint64_t setsize);
+int64_t linux_sigprocmask(int how, const uint64_t *set, uint64_t *old,
+    uint64_t setsize);
+void linux_sigreturn(struct exo_excframe *f);
 
 #endif

@@ -5,8 +5,9 @@
  * the program resumes after its syscall instruction without the kernel.
  *
  * So far: what a static musl program needs to start, print, allocate
- * memory and exit.  Everything else answers -ENOSYS, never a silent
- * success.  Processes, files, pipes and signals come with the ExOS issue.
+ * memory, catch the signals its own faults raise (signal.c) and exit.
+ * Everything else answers -ENOSYS, never a silent success.  Processes,
+ * files and pipes come with the ExOS issue.
  */
 #include "../exos.h"
 #include "../internal.h"
@@ -222,6 +223,10 @@ dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 		return sys_munmap(a0, a1);
 	case 12:
 		return sys_brk(a0);
+	case 13:
+		return linux_sigaction((int)a0, (const void *)a1, (void *)a2, a3);
+	case 14:
+		return linux_sigprocmask((int)a0, (const uint64_t *)a1, (uint64_t *)a2, a3);
 	case 16:
 		return sys_ioctl((int)a0, a1, (void *)a2);
 	case 20:
@@ -269,6 +274,10 @@ on_syscall(int cls, struct exo_excframe *f)
 	const uint64_t *r = (const uint64_t *)f;
 
 	(void)cls;
+	if (f->rax == 15) { /* rt_sigreturn: every register comes back */
+		linux_sigreturn(f);
+		return;
+	}
 	f->rax = (uint64_t)dispatch(f->rax, r[-1], r[-2], r[-3], r[-6], r[-4], r[-5]);
 }
 
@@ -276,5 +285,7 @@ int
 linux_init(uint64_t brk)
 {
 	brk_start = brk_cur = brk_mapped = brk;
+	if (linux_signals_init() < 0)
+		return -1;
 	return exos_exc_handle(EXO_EXC_SYSCALL, on_syscall);
 }
