@@ -164,10 +164,12 @@ test-guest: deps
 	@$(MAKE) --no-print-directory all
 	@tools/test.sh --guest-only
 
+# make bench MODE=kvm: cycles on hardware-backed KVM (refused elsewhere).
+MODE ?= icount
 bench: deps
 	@tools/deps.sh bench
 	@$(MAKE) --no-print-directory all $(B)/linux/lbench
-	tools/bench.sh
+	MODE=$(MODE) tools/bench.sh
 
 format:
 	clang-format -i $(KERN_SRC) $(LIBOS_SRC) $(wildcard kern/*.h libos/*.h lib/*.h include/exo/*.h user/*.c tests/*/*.c tools/*.c)
