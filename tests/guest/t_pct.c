@@ -388,7 +388,15 @@ nested(void)
 		w[3] = in[0], w[4] = in[1], w[5] = in[2];
 		CHECK_EQ(exos_pct_call(a.call, w), 0);
 		expect_transform(in, w);
+		/*
+		 * A's own context must be untouched by the call it made from
+		 * its activation: run it, then call A again.
+		 */
+		exo_yield(a.c.id);
 	}
+	w[0] = PCT_MAGIC, w[1] = PCT_PING;
+	CHECK_EQ(exos_pct_call(a.call, w), 0);
+	CHECK(w[2] == PCT_PONG);
 	/* B calling back into A while A waits for B: busy. */
 	CHECK_EQ(exo_cap_copy(a.c.env, b.c.env, in_a, EXO_R_CALL), 0);
 	w[0] = PCT_MAGIC, w[1] = PCT_FORWARD, w[2] = in_a;

@@ -5,6 +5,8 @@
  */
 #include <stddef.h>
 
+#include <exo/syscall.h>
+
 #include "../../arch.h"
 #include "../../kern.h"
 #include "x86.h"
@@ -48,8 +50,11 @@ static struct tss tss;
 static uint64_t gdt[7];
 static struct gate idt[256];
 static int have_fsgsbase;
-/* entry.S's fast paths need the instructions and no floor active. */
-uint32_t no_fsgsbase = 1, pct_slow = 1;
+/*
+ * The call numbers entry.S takes its transfer fast paths for: they need
+ * the FSGSBASE instructions, so without them no number matches.
+ */
+uint32_t pct_fast_nr[2] = { ~0U, ~0U };
 
 /* The features the kernel cannot run without, and where CPUID shows them. */
 static const struct {
@@ -91,7 +96,10 @@ cpu_probe(void)
 		cr4 |= CR4_SMEP;
 	if (have_fsgsbase)
 		cr4 |= CR4_FSGSBASE;
-	no_fsgsbase = pct_slow = !have_fsgsbase;
+	if (have_fsgsbase) {
+		pct_fast_nr[0] = EXO_SYS_pct_call;
+		pct_fast_nr[1] = EXO_SYS_pct_reply;
+	}
 	lcr4(cr4);
 	/* AM: alignment checks for user code that sets EFLAGS.AC. */
 	lcr0((rcr0() | CR0_MP | CR0_NE | CR0_WP | CR0_AM) & ~(CR0_EM | CR0_TS));
@@ -314,7 +322,6 @@ arch_floor_off(void)
 	if (floor_on) {
 		wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
 		floor_on = 0;
-		pct_slow = no_fsgsbase;
 	}
 }
 

@@ -121,10 +121,7 @@ vector\n:
 	.if \n == T_FLOOR_ON
 	leaq syscall_floor(%rip), %rax
 	movl $1, floor_on(%rip)
-	movl $1, pct_slow(%rip)
 	.else
-	movl no_fsgsbase(%rip), %eax
-	movl %eax, pct_slow(%rip)
 	leaq syscall_entry(%rip), %rax
 	movl $0, floor_on(%rip)
 	.endif
@@ -253,9 +250,10 @@ syscall_entry:
 	sysretq
 1:	cmpq $EXO_SYSCALL_BASE, %rax
 	jb syscall_linux
-	cmpl $EXO_SYS_pct_call, %eax
+	/* pct_fast_nr: EXO_SYS_pct_call, or ~0 without FSGSBASE (cpu.c) */
+	cmpl pct_fast_nr(%rip), %eax
 	je pct_fast_call
-	cmpl $EXO_SYS_pct_reply, %eax
+	cmpl pct_fast_nr + 4(%rip), %eax
 	je pct_fast_reply
 syscall_general:
 	movq %rsp, syscall_user_rsp(%rip)
@@ -282,8 +280,8 @@ syscall_general:
 /*
  * Protected control transfer, the common case, all in assembly: neither
  * side in an epilogue or with its FPU off, the caller not itself in an
- * activation, the processor with FSGSBASE, no benchmark floor active
- * (pct_slow says the last two).
+ * activation, the processor with FSGSBASE (else pct_fast_nr keeps these
+ * paths shut).  While a benchmark floor is on, syscall never reaches here.
  * Anything else — including every error — goes the general way
  * (kern/pct.c), which gives the proper answer.  Only what a system call
  * preserves is saved (rbx, rbp, r12-r15, rsp, and rip and rflags from rcx
@@ -312,6 +310,13 @@ syscall_general:
 pct_fast_call:
 	movq %rsp, syscall_user_rsp(%rip)
 	movq curenv(%rip), %rsp /* A, the caller: the base register throughout */
+	/*
+	 * in_act, in_epilogue and fpu_off, in one word, before anything is
+	 * written: A in an activation has its own context in act_tf, and tf
+	 * must stay as it is.
+	 */
+	cmpl $0, ENV_IN_ACT(%rsp)
+	jne 8f
 	movq %rbx, ENV_TF + TF_RBX(%rsp)
 	movq %rbp, ENV_TF + TF_RBP(%rsp)
 	movq %r12, ENV_TF + TF_R12(%rsp)
@@ -322,10 +327,6 @@ pct_fast_call:
 	movq %r11, ENV_TF + TF_RFLAGS(%rsp)
 	movq syscall_user_rsp(%rip), %rbx
 	movq %rbx, ENV_TF + TF_RSP(%rsp)
-	/* in_act, in_epilogue and fpu_off, in one word */
-	movl ENV_IN_ACT(%rsp), %ebp
-	orl pct_slow(%rip), %ebp
-	jnz 9f
 	/* The capability: cs.root[slot >> 15][slot >> 6 & 511][slot & 63]. */
 	movq %rax, %rbp
 	shrq $ABI_PCT_SLOT_SHIFT, %rbp
@@ -388,7 +389,7 @@ pct_fast_call:
 	movq ENV_TF + TF_RBP(%rsp), %rbp
 	movq ENV_TF + TF_R12(%rsp), %r12
 	movq ENV_TF + TF_R13(%rsp), %r13
-	movq syscall_user_rsp(%rip), %rsp
+8:	movq syscall_user_rsp(%rip), %rsp
 	jmp syscall_general
 
 /*
@@ -404,9 +405,8 @@ pct_fast_reply:
 	movl ENV_ACT_CALLER(%rsp), %ebx
 	testl %ebx, %ebx
 	jz 9f
-	movzbl ENV_FPU_OFF(%rsp), %ebp
-	orl pct_slow(%rip), %ebp
-	jnz 9f
+	cmpb $0, ENV_FPU_OFF(%rsp)
+	jne 9f
 	/* A, the caller: envs[id & (NENV - 1)], still waiting for B. */
 	movl %ebx, %ebp
 	andl $(NENV - 1), %ebp
