@@ -70,6 +70,13 @@ struct env {
 	 */
 	uint32_t exc_pending;
 	uint64_t exc_arg[4];
+	/*
+	 * Slices the environment was preempted in while answering a request
+	 * for pages: the abort waits for one, so that a starved but prompt
+	 * answer is not mistaken for no answer.
+	 */
+	uint32_t revoke_ran;
+	int revoke_delivered;
 
 	/* Why it died, for env_info. */
 	uint32_t cause, trapno;

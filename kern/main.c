@@ -153,7 +153,7 @@ kmain(uint32_t magic, uint32_t mbi_pa)
 	arch_timer_init(us * 1000);
 	info->tsc_hz = arch_tsc_hz();
 	info->slice_tsc = info->tsc_hz / 1000000 * us;
-	info->epilogue_tsc = info->slice_tsc / 8;
+	info->epilogue_tsc = info->slice_tsc / 2;
 	info->revoke_tsc = info->slice_tsc * 4;
 	info->guarantee_max = 256;
 	info->boot_tsc = arch_cycles();

@@ -93,6 +93,18 @@ revoke_deliver(struct env *e)
 		t->rip = t->rcx = h->handler;
 		t->rsp = h->stack - sizeof(f);
 		t->rflags = t->r11 = 0x202;
+		/*
+		 * The time to answer runs from now, when the handler has the
+		 * processor, not from when the request was made: a busy
+		 * machine must not make a prompt answer late.
+		 */
+		if (cls == EXO_EXC_REVOKE && kind == EXO_REVOKE_PAGES) {
+			e->self->revoke_deadline = arch_cycles() + info->revoke_tsc;
+			e->revoke_delivered = 1;
+			e->revoke_ran = 0;
+		}
+		else if (cls == EXO_EXC_REVOKE)
+			e->self->slice_deadline = arch_cycles() + info->revoke_tsc;
 		return 0;
 	}
 	return 0;
@@ -105,6 +117,7 @@ revoke_request_pages(struct env *e, uint64_t npages)
 		return EXO_EBUSY;
 	e->self->revoke_pages = npages;
 	e->self->revoke_deadline = arch_cycles() + info->revoke_tsc;
+	e->revoke_delivered = 0;
 	raise(e, EXO_EXC_REVOKE, npages, EXO_REVOKE_PAGES);
 	return 0;
 }
@@ -273,6 +286,7 @@ abort_pages(struct env *e)
 		}
 	uint64_t took = take_marked(e, 1);
 	e->self->revoke_pages = 0; /* what only guaranteed pages could pay is forgiven */
+	e->revoke_delivered = 0;
 	e->self->repossessed += took;
 	e->self->repo_cycles = arch_cycles() - t0;
 	kprintf("env %x: %lu pages not returned by the deadline: repossessed %lu\n",
@@ -313,7 +327,14 @@ revoke_tick(void)
 		struct env *e = env_alive(i);
 		if (e == NULL)
 			continue;
-		if (e->self->revoke_pages && now >= e->self->revoke_deadline)
+		/*
+		 * Past the deadline, take what is owed if nobody is answering
+		 * (no handler delivered) or the handler has had a slice of its
+		 * own; regardless, once it is far past (16 deadlines).
+		 */
+		if (e->self->revoke_pages && now >= e->self->revoke_deadline &&
+		    (!e->revoke_delivered || e->revoke_ran > 0 ||
+			now >= e->self->revoke_deadline + 15 * info->revoke_tsc))
 			abort_pages(e);
 		if (e->self->revoke_slice >= 0 && now >= e->self->slice_deadline) {
 			uint64_t s = (uint64_t)e->self->revoke_slice;

@@ -17,6 +17,9 @@
 
 static struct env *slice_env[EXO_NSLICES];
 static uint32_t slice_refs[EXO_NSLICES]; /* capabilities naming the slice */
+/* How far below its top an upcall stack is taken to reach. */
+#define UPCALL_STACK_GUARD 65536
+
 static struct env *runq, *rr_last;
 static int deadline_armed; /* the next timer interrupt ends an epilogue */
 
@@ -199,6 +202,13 @@ sched_tick(void)
 int
 sched_upcall(struct env *e, const struct trapframe *ctx, uint64_t entry, uint64_t kind)
 {
+	/*
+	 * Not while it runs on its upcall stack (an upcall handler, or its
+	 * way back): a second upcall would overwrite the first's stack and
+	 * save area.  Returns 1: nothing delivered, ctx stays as it is.
+	 */
+	if (ctx->rsp <= e->up_stack && ctx->rsp > e->up_stack - UPCALL_STACK_GUARD)
+		return 1;
 	struct exo_context c = {
 		ctx->r15, ctx->r14, ctx->r13, ctx->r12, ctx->r11, ctx->r10,
 		ctx->r9, ctx->r8, ctx->rbp, ctx->rdi, ctx->rsi, ctx->rdx,
@@ -242,14 +252,17 @@ sched_slice_end(void)
 
 	if (!e->up_epilogue || e->in_act || e->in_epilogue)
 		return;
+	int r = sched_upcall(e, cur_tf, e->up_epilogue, EXO_UPCALL_EPILOGUE);
+	if (r < 0)
+		sched_slice_start();
+	if (r > 0)
+		return; /* on its upcall stack: simply preempted */
 	e->intr_tf = *cur_tf;
 	if (e->fpu_off)
 		arch_fpu_trap(0);
 	arch_fpu_save(&e->intr_fp);
 	if (e->fpu_off)
 		arch_fpu_trap(1);
-	if (sched_upcall(e, &e->intr_tf, e->up_epilogue, EXO_UPCALL_EPILOGUE) < 0)
-		sched_slice_start();
 	e->in_epilogue = 1;
 	e->self->overran = 0;
 	deadline_armed = 1;

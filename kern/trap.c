@@ -69,6 +69,8 @@ trap(struct trapframe *tf)
 			sched_deadline();
 		sched_tick();
 		curenv->self->preemptions++;
+		if (curenv->revoke_delivered)
+			curenv->revoke_ran++;
 		sched_slice_end();
 		sched_leave();
 		sched_slice_start();

@@ -124,13 +124,22 @@ exc_nested: /* ecx = the class */
  */
 	.globl exos_ctx_resume
 exos_ctx_resume:
-	movq 136(%rdi), %rax /* the target's rsp: rflags and rip go below it */
-	subq $144, %rax
-	movq 120(%rdi), %rcx
-	movq %rcx, 8(%rax)
+	/*
+	 * Everything is read from c (a global the next upcall overwrites)
+	 * while rsp is still on the upcall stack, where the kernel delivers
+	 * no upcall; rax, rdi, rflags and rip go below the target's red zone
+	 * first, so that after the switch only the target stack is used.
+	 */
+	movq 136(%rdi), %rax
+	subq $160, %rax
+	movq 112(%rdi), %rcx
+	movq %rcx, 0(%rax)  /* rax */
+	movq 72(%rdi), %rcx
+	movq %rcx, 8(%rax)  /* rdi */
 	movq 128(%rdi), %rcx
-	movq %rcx, (%rax)
-	movq %rax, %rsp
+	movq %rcx, 16(%rax) /* rflags */
+	movq 120(%rdi), %rcx
+	movq %rcx, 24(%rax) /* rip */
 	movq 0(%rdi), %r15
 	movq 8(%rdi), %r14
 	movq 16(%rdi), %r13
@@ -144,8 +153,9 @@ exos_ctx_resume:
 	movq 88(%rdi), %rdx
 	movq 96(%rdi), %rcx
 	movq 104(%rdi), %rbx
-	movq 112(%rdi), %rax
-	movq 72(%rdi), %rdi
+	movq %rax, %rsp
+	popq %rax
+	popq %rdi
 	popfq
 	ret $128
 

@@ -170,8 +170,9 @@ struct exo_excframe {
  * Visible revocation.  When the kernel needs pages back it asks an
  * environment for some: revoke_pages and revoke_deadline appear in its
  * self page and, if it has a handler for EXO_EXC_REVOKE, that handler runs
- * (addr = the count, err = EXO_REVOKE_PAGES).  Every page it owns that is
- * freed before the deadline (by page_return, or by dropping its last
+ * (addr = the count, err = EXO_REVOKE_PAGES; the deadline then restarts
+ * from the moment the handler runs).  Every page it owns that is freed
+ * before the deadline (by page_return, or by dropping its last
  * capability and mapping) counts.  Whatever is still owed at the deadline
  * the kernel takes itself, from the pages it owns that are not guaranteed:
  * every mapping and capability of them, everywhere, is removed, each
@@ -256,7 +257,9 @@ struct exo_self {
  * interrupted is written to the registered struct exo_context first, so
  * the library OS can resume or reschedule it itself.  After an upcall that
  * yielded or overran, the environment next runs from its prologue if it
- * has one, else from the interrupted context.
+ * has one, else from the interrupted context.  No upcall is delivered while
+ * the environment runs within 64 KiB below its upcall stack's top (in an
+ * upcall handler or on its way back from one): it is simply preempted.
  */
 struct exo_context {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
