@@ -177,6 +177,30 @@ load(struct child *c, const uint8_t *file, uint64_t size, struct argfill *a,
 	return 0;
 }
 
+/* A new, empty environment, with our capabilities for it in two new slots. */
+static int
+child_create(struct child *out)
+{
+	int64_t r, se, sv;
+
+	if ((se = slot_alloc()) < 0)
+		return (int)se;
+	if ((sv = slot_alloc()) < 0) {
+		slot_free((uint64_t)se);
+		return (int)sv;
+	}
+	out->env = (uint64_t)se;
+	out->vspace = (uint64_t)sv;
+	if ((r = exo_env_create(out->env, out->vspace)) < 0) {
+		slot_free(out->env);
+		slot_free(out->vspace);
+		return (int)r;
+	}
+	out->id = (exo_envid_t)r;
+	out->npages = 0;
+	return 0;
+}
+
 static int
 copy_caps(struct child *c, const struct spawn_cap *caps, int n)
 {
@@ -205,28 +229,15 @@ spawn_image_caps(const void *file, uint64_t size, char *const argv[],
 {
 	struct argfill a = { argv, 0, 0, img_slot >= 0 ? exos_bootimg_size : 0, 0 };
 	uint64_t entry;
-	int64_t r, se, sv;
+	int64_t r;
 
 	for (; argv[a.argc]; a.argc++)
 		a.strbytes += strlen(argv[a.argc]) + 1;
 	if (a.strbytes + sizeof(struct exos_startblock) + (a.argc + 3) * 8 >
 	    EXO_PGSIZE)
 		return EXO_ERANGE;
-	if ((se = slot_alloc()) < 0)
-		return (int)se;
-	if ((sv = slot_alloc()) < 0) {
-		slot_free((uint64_t)se);
-		return (int)sv;
-	}
-	out->env = (uint64_t)se;
-	out->vspace = (uint64_t)sv;
-	if ((r = exo_env_create(out->env, out->vspace)) < 0) {
-		slot_free(out->env);
-		slot_free(out->vspace);
+	if ((r = child_create(out)) < 0)
 		return (int)r;
-	}
-	out->id = (exo_envid_t)r;
-	out->npages = 0;
 	if ((r = load(out, file, size, &a, &entry)) < 0 ||
 	    (r = exo_cap_copy(EXO_SLOT_CONSOLE, out->env, EXO_SLOT_CONSOLE,
 		 EXO_R_READ | EXO_R_WRITE | EXO_R_GRANT)) < 0 ||
@@ -336,7 +347,7 @@ spawn_linux(const char *name, char *const argv[], char *const envp[],
 	struct linuxfill l;
 	char hex[24];
 	char *rtargv[] = { "exos", "--linux", hex, NULL };
-	int64_t r, se, sv;
+	int64_t r;
 
 	if (lfile == NULL || rfile == NULL)
 		return EXO_ENOENT;
@@ -349,21 +360,8 @@ spawn_linux(const char *name, char *const argv[], char *const envp[],
 		;
 	if (l.argc + l.envc > 128)
 		return EXO_ERANGE;
-	if ((se = slot_alloc()) < 0)
-		return (int)se;
-	if ((sv = slot_alloc()) < 0) {
-		slot_free((uint64_t)se);
-		return (int)sv;
-	}
-	out->env = (uint64_t)se;
-	out->vspace = (uint64_t)sv;
-	if ((r = exo_env_create(out->env, out->vspace)) < 0) {
-		slot_free(out->env);
-		slot_free(out->vspace);
+	if ((r = child_create(out)) < 0)
 		return (int)r;
-	}
-	out->id = (exo_envid_t)r;
-	out->npages = 0;
 	if ((r = load_segments(out, lfile, lsize, &le)) < 0 ||
 	    (r = load_segments(out, rfile, rsize, &re)) < 0)
 		goto fail;

@@ -10,6 +10,8 @@
  */
 #include "exos.h"
 
+#include "bench_ops.h"
+
 #define RO_PAGE 0x0000500000000000UL
 #define RUNS 15
 #define ITERS 2000
@@ -45,26 +47,25 @@ ac_handler(int cls, struct exo_excframe *f)
 static void
 op_divide(void)
 {
-	__asm__ volatile("xorl %%ecx, %%ecx\n\tmovl $1, %%eax\n\txorl %%edx, %%edx\n\t"
-			 "divq %%rcx" ::: "rax", "rcx", "rdx");
+	bench_op_divide();
 }
 
 static void
 op_illegal(void)
 {
-	__asm__ volatile("ud2");
+	bench_op_illegal();
 }
 
 static void
 op_breakpoint(void)
 {
-	__asm__ volatile("int3");
+	bench_op_breakpoint();
 }
 
 static void
 op_prot(void)
 {
-	__asm__ volatile("movb $1, (%0)" : : "D"(RO_PAGE) : "memory");
+	bench_op_store((volatile void *)RO_PAGE);
 }
 
 static void
@@ -79,8 +80,7 @@ static char unaligned_buf[16] __attribute__((aligned(16)));
 static void
 op_unalign(void)
 {
-	__asm__ volatile("pushfq\n\torl $0x40000, (%%rsp)\n\tpopfq\n\t"
-			 "movl 1(%0), %%eax" : : "r"(unaligned_buf) : "rax", "memory", "cc");
+	bench_op_unalign(unaligned_buf);
 }
 
 static void
@@ -218,13 +218,13 @@ main(int argc, char **argv)
 	exos_exc_handle(EXO_EXC_NM, fpu_handler);
 	exos_exc_handle(EXO_EXC_AC, ac_handler);
 
-	skip_len = 3;
+	skip_len = BENCH_DIVIDE_LEN;
 	bad |= measure("exc_divide", op_divide, 1);
-	skip_len = 2;
+	skip_len = BENCH_ILLEGAL_LEN;
 	bad |= measure("exc_illegal", op_illegal, 1);
 	skip_len = 0; /* int3 is a trap: rip is already past it */
 	bad |= measure("exc_breakpoint", op_breakpoint, 1);
-	skip_len = 3;
+	skip_len = BENCH_STORE_LEN;
 	bad |= measure("exc_prot", op_prot, 1);
 	bad |= measure("exc_coproc", op_coproc, 1);
 	/* #AC: TCG never raises it, so there the handler never runs. */

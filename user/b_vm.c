@@ -14,6 +14,8 @@
  */
 #include "exos.h"
 
+#include "bench_ops.h"
+
 #define VA 0x0000520000000000UL
 #define NP 100
 #define RUNS 15
@@ -57,13 +59,6 @@ on_appel1(int cls, struct exo_excframe *f)
 		bad = 1;
 }
 
-static uint64_t
-rng(void)
-{
-	static uint64_t x = 88172645463325252UL;
-	x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-	return x;
-}
 
 static void
 store(uint64_t va)
@@ -124,8 +119,8 @@ main(int argc, char **argv)
 	for (int r = -1; r < RUNS; r++) {
 		uint64_t c = 0, n = faults = 0;
 		for (int i = 0; i < ITERS; i++) {
-			uint64_t va = VA + rng() % NP * EXO_PGSIZE, before = faults;
-			other = VA + rng() % NP * EXO_PGSIZE;
+			uint64_t va = VA + bench_rng() % NP * EXO_PGSIZE, before = faults;
+			other = VA + bench_rng() % NP * EXO_PGSIZE;
 			uint64_t t0 = rdtsc();
 			store(va);
 			c += rdtsc() - t0;
@@ -139,13 +134,7 @@ main(int argc, char **argv)
 	exos_exc_handle(EXO_EXC_PF, on_trap);
 	for (int r = -1; r < RUNS; r++) {
 		int order[NP];
-		for (int i = 0; i < NP; i++)
-			order[i] = i;
-		for (int i = NP - 1; i > 0; i--) {
-			int j = (int)(rng() % (uint64_t)(i + 1)), t = order[i];
-			order[i] = order[j];
-			order[j] = t;
-		}
+		bench_shuffle(order, NP);
 		faults = 0;
 		uint64_t t0 = rdtsc();
 		prot(VA, NP, EXO_PERM_R);

@@ -30,6 +30,8 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "../bench_ops.h"
+
 #define RUNS 15
 #define PAGE 4096
 
@@ -148,26 +150,25 @@ static char *ro_page;
 static void
 op_divide(void)
 {
-	__asm__ volatile("xorl %%ecx, %%ecx\n\tmovl $1, %%eax\n\txorl %%edx, %%edx\n\t"
-			 "divq %%rcx" ::: "rax", "rcx", "rdx");
+	bench_op_divide();
 }
 
 static void
 op_illegal(void)
 {
-	__asm__ volatile("ud2");
+	bench_op_illegal();
 }
 
 static void
 op_breakpoint(void)
 {
-	__asm__ volatile("int3");
+	bench_op_breakpoint();
 }
 
 static void
 op_prot(void)
 {
-	__asm__ volatile("movb $1, (%0)" : : "D"(ro_page) : "memory");
+	bench_op_store(ro_page);
 }
 
 static char unaligned_buf[16] __attribute__((aligned(16)));
@@ -175,8 +176,7 @@ static char unaligned_buf[16] __attribute__((aligned(16)));
 static void
 op_unalign(void)
 {
-	__asm__ volatile("pushfq\n\torl $0x40000, (%%rsp)\n\tpopfq\n\t"
-			 "movl 1(%0), %%eax" : : "r"(unaligned_buf) : "rax", "memory", "cc");
+	bench_op_unalign(unaligned_buf);
 }
 
 static void
@@ -188,13 +188,13 @@ bench_exceptions(void)
 	catch(SIGSEGV);
 	catch(SIGBUS);
 	ro_page = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	skip = 3;
+	skip = BENCH_DIVIDE_LEN;
 	measure("exc_divide", op_divide, 1);
-	skip = 2;
+	skip = BENCH_ILLEGAL_LEN;
 	measure("exc_illegal", op_illegal, 1);
 	skip = 0;
 	measure("exc_breakpoint", op_breakpoint, 1);
-	skip = 3;
+	skip = BENCH_STORE_LEN;
 	measure("exc_prot", op_prot, 1);
 	na("exc_coproc");
 	handled = 0;
@@ -245,13 +245,6 @@ on_appel1(int sig, siginfo_t *si, void *uc)
 	mprotect(page, PAGE, PROT_READ | PROT_WRITE);
 }
 
-static uint64_t
-rng(void)
-{
-	static uint64_t x = 88172645463325252ULL;
-	x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-	return x;
-}
 
 static void
 bench_vm(void)
@@ -319,8 +312,8 @@ bench_vm(void)
 		uint64_t c = 0, faults = 0;
 		handled = 0;
 		for (int i = 0; i < iters; i++) {
-			int k = (int)(rng() % NP);
-			appel_next = (int)(rng() % NP);
+			int k = (int)(bench_rng() % NP);
+			appel_next = (int)(bench_rng() % NP);
 			char *p = area + (size_t)k * PAGE;
 			uint64_t before = handled, t0 = rdtsc();
 			*(volatile char *)p = 7;
@@ -338,13 +331,7 @@ bench_vm(void)
 	sigaction(SIGSEGV, &sa, NULL);
 	for (int r = -1; r < runs; r++) {
 		int order[NP];
-		for (int i = 0; i < NP; i++)
-			order[i] = i;
-		for (int i = NP - 1; i > 0; i--) {
-			int j = (int)(rng() % (uint64_t)(i + 1)), t = order[i];
-			order[i] = order[j];
-			order[j] = t;
-		}
+		bench_shuffle(order, NP);
 		handled = 0;
 		uint64_t t0 = rdtsc();
 		mprotect(area, NP * PAGE, PROT_READ);
