@@ -153,7 +153,7 @@ gdb:
 	tools/qemu.sh gdb
 
 test: deps
-	@$(MAKE) --no-print-directory all $(HOST_TESTS) $(B)/linux/lbench
+	@$(MAKE) --no-print-directory all $(HOST_TESTS) $(LINUX_PROGS)
 	@tools/test.sh $(HOST_TESTS)
 
 test-host: deps

@@ -33,6 +33,14 @@ if [ $host = 1 ]; then
 			echo "FAIL lbench_check: see $B/lbench-check.log" >>$log
 		fi
 	fi
+	# lsys on the host is the oracle for what ExOS's Linux layer must do.
+	if [ -x $B/linux/lsys ]; then
+		if timeout 60 $B/linux/lsys >$B/lsys-host.log 2>&1; then
+			echo "ok lsys_host (Linux system calls, on the host)" >>$log
+		else
+			echo "FAIL lsys_host: see $B/lsys-host.log" >>$log
+		fi
+	fi
 	grep -E "^(ok|FAIL) " $log
 fi
 

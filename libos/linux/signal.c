@@ -136,7 +136,8 @@ on_exception(int cls, struct exo_excframe *f)
 	g[CSGSFS] = 0x33;
 	fr->uc.sigmask = blocked;
 	fr->info.signo = sig;
-	fr->info.code = code;
+	/* SEGV_MAPERR for a missing page, SEGV_ACCERR for a protected one. */
+	fr->info.code = cls == EXO_EXC_PF ? (f->err & 1 ? 2 : 1) : code;
 	fr->info.addr = cls == EXO_EXC_PF ? f->addr : f->rip;
 	if (!(a->flags & SA_NODEFER))
 		blocked |= 1UL << (sig - 1);

@@ -206,6 +206,31 @@ sys_getrandom(uint8_t *buf, uint64_t len)
 	return (int64_t)len;
 }
 
+/* Sleeps by giving the processor away until the time has passed. */
+static int64_t
+sleep_until(uint64_t deadline_ns)
+{
+	while (time_ns() < deadline_ns)
+		exo_yield(EXO_ENV_ANY);
+	return 0;
+}
+
+static int64_t
+sys_clock_nanosleep(int clock, int flags, const uint64_t *req, uint64_t *rem)
+{
+	if (req[1] >= 1000000000UL)
+		return -EINVAL;
+	uint64_t ns = req[0] * 1000000000UL + req[1];
+	if (flags & 1) { /* TIMER_ABSTIME */
+		if (clock == 0) /* CLOCK_REALTIME */
+			ns -= EXO_INFO->boot_epoch * 1000000000UL;
+		return sleep_until(ns);
+	}
+	if (rem)
+		rem[0] = rem[1] = 0;
+	return sleep_until(time_ns() + ns);
+}
+
 static int64_t
 dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
     uint64_t a4, uint64_t a5)
@@ -231,6 +256,18 @@ dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 		return sys_ioctl((int)a0, a1, (void *)a2);
 	case 20:
 		return sys_writev((int)a0, (const struct iovec *)a1, (int)a2);
+	case 35: /* nanosleep */
+		return sys_clock_nanosleep(1, 0, (const uint64_t *)a0, (uint64_t *)a1);
+	case 230:
+		return sys_clock_nanosleep((int)a0, (int)a1, (const uint64_t *)a2,
+		    (uint64_t *)a3);
+	case 102: /* getuid: one user, root */
+	case 104: /* getgid */
+	case 107: /* geteuid */
+	case 108: /* getegid */
+		return 0;
+	case 110: /* getppid */
+		return EXO_SELF->parent;
 	case 24: /* sched_yield */
 		exo_yield(EXO_ENV_ANY);
 		return 0;

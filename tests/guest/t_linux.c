@@ -31,6 +31,13 @@ main(int argc, char **argv)
 	CHECK_EQ(in.status, 7);
 	CHECK_EQ(EXO_INFO->free_pages, before);
 	CHECK_EQ(spawn_linux("no-such-program", args, envp, NULL, 0, &c), EXO_ENOENT);
+	/* lsys checks the calls the layer implements behave as on Linux. */
+	char *sys[] = { "lsys", NULL };
+	CHECK_EQ(spawn_linux("lsys", sys, envp, NULL, 0, &c), 0);
+	CHECK_EQ(child_wait(&c, 30ULL * 1000000000ULL, &in), 0);
+	child_release(&c);
+	CHECK_EQ(in.cause, EXO_CAUSE_EXIT);
+	CHECK_EQ(in.status, 0);
 	printf("t_linux: a static musl program ran and exited with its status\n");
 	return 0;
 }
