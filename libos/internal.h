@@ -58,6 +58,7 @@ struct exos_linux_handoff {
 };
 
 extern uint64_t exos_bootimg_size;
+extern exos_exc_fn exos_exc_handlers[EXO_NEXC];
 void bootimg_adopt(void);
 
 #endif /* __ASSEMBLER__ */

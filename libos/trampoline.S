@@ -43,7 +43,15 @@
  * reentrant.  rflags and rip go below the target stack's red zone; then
  * popfq and ret $128 land on the target with its stack pointer exact.
  */
-.macro EXC_RESUME
+.macro EXC_RESUME n
+	.if \n == EXO_EXC_SYSCALL
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbp
+	popq %rbx
+	.endif
 	popq %r10
 	popq %r9
 	popq %r8
@@ -84,8 +92,22 @@ exos_exc_entry_\n:
 	pushq %r8
 	pushq %r9
 	pushq %r10
-	movl $\n, %edi
+	/*
+	 * A Linux system call may need every register (fork copies them,
+	 * rt_sigreturn restores them): the callee-saved ones go below.
+	 */
+	.if \n == EXO_EXC_SYSCALL
+	pushq %rbx
+	pushq %rbp
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	leaq 96(%rsp), %rsi
+	.else
 	leaq 48(%rsp), %rsi
+	.endif
+	movl $\n, %edi
 	movabs SELF_FPU_OFF_ADDR, %eax
 	testl %eax, %eax
 	jnz 7f
@@ -94,9 +116,9 @@ exos_exc_entry_\n:
 	call *exos_exc_handlers + 8 * \n(%rip)
 	fxrstor64 (%rsp)
 	addq $512, %rsp
-	EXC_RESUME
+	EXC_RESUME \n
 7:	call *exos_exc_handlers + 8 * \n(%rip)
-	EXC_RESUME
+	EXC_RESUME \n
 8:	movl $\n, %ecx
 	jmp exc_nested
 .endm

@@ -33,14 +33,15 @@ if [ $host = 1 ]; then
 			echo "FAIL lbench_check: see $B/lbench-check.log" >>$log
 		fi
 	fi
-	# lsys on the host is the oracle for what ExOS's Linux layer must do.
-	if [ -x $B/linux/lsys ]; then
-		if timeout 60 $B/linux/lsys >$B/lsys-host.log 2>&1; then
-			echo "ok lsys_host (Linux system calls, on the host)" >>$log
+	# lsys and lfork on the host are the oracle for ExOS's Linux layer.
+	for p in lsys lfork; do
+		[ -x $B/linux/$p ] || continue
+		if timeout 60 $B/linux/$p >$B/$p-host.log 2>&1; then
+			echo "ok ${p}_host (Linux behaviour, on the host)" >>$log
 		else
-			echo "FAIL lsys_host: see $B/lsys-host.log" >>$log
+			echo "FAIL ${p}_host: see $B/$p-host.log" >>$log
 		fi
-	fi
+	done
 	grep -E "^(ok|FAIL) " $log
 fi
 

@@ -16,5 +16,9 @@ int64_t linux_sigaction(int sig, const struct lx_sigaction *act,
 int64_t linux_sigprocmask(int how, const uint64_t *set, uint64_t *old,
     uint64_t setsize);
 void linux_sigreturn(struct exo_excframe *f);
+void linux_reregister(void);
+int64_t linux_fork(struct exo_excframe *f);
+int64_t linux_wait4(int64_t pid, int *status, int options);
+int linux_cow_fault(uint64_t addr, uint64_t err);
 
 #endif

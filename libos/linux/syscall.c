@@ -266,6 +266,8 @@ dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 	case 107: /* geteuid */
 	case 108: /* getegid */
 		return 0;
+	case 61:
+		return linux_wait4((int64_t)a0, (int *)a1, (int)a2);
 	case 110: /* getppid */
 		return EXO_SELF->parent;
 	case 24: /* sched_yield */
@@ -315,7 +317,20 @@ on_syscall(int cls, struct exo_excframe *f)
 		linux_sigreturn(f);
 		return;
 	}
+	if (f->rax == 57 || f->rax == 58) { /* fork, vfork: every register goes */
+		f->rax = (uint64_t)linux_fork(f);
+		return;
+	}
 	f->rax = (uint64_t)dispatch(f->rax, r[-1], r[-2], r[-3], r[-6], r[-4], r[-5]);
+}
+
+/* A forked child starts with no handlers in the kernel: register ours. */
+void
+linux_reregister(void)
+{
+	for (int cls = 0; cls < EXO_NEXC; cls++)
+		if (exos_exc_handlers[cls])
+			exos_exc_handle(cls, exos_exc_handlers[cls]);
 }
 
 int

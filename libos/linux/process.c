@@ -1,0 +1,263 @@
+/*
+ * Processes for Linux programs: fork by copy-on-write, wait4, at user
+ * level.  fork creates an environment, binds every page of ours into it —
+ * writable ones read-only in both, marked copy-on-write in the page-table
+ * entry's library bits, the stacks the kernel writes to copied at once —
+ * and starts it in fork_child, which takes its registers (all of them, as
+ * they were at the system call, with rax 0) from a snapshot copied with
+ * it.  A write to a copy-on-write page faults; linux_cow_fault gives the
+ * writer its own copy.
+ *
+ * Not yet: a process table shared between processes (a child knows its
+ * parent's id, a parent only its own children), exec, signals between
+ * processes, shared mappings.
+ */
+#include "../exos.h"
+#include "../internal.h"
+#include "linux.h"
+
+#define COW (1UL << EXO_PTE_SOFT_SHIFT) /* library bit: copy on write */
+#define ECHILD 10
+#define EAGAIN 11
+#define ENOMEM 12
+#define MAXCHILD 64
+/* A page of stack a forked child starts on, off the exception stack. */
+#define FORK_STACK_VA 0x00007b0000400000UL
+
+/* Our children: pid (= environment id) and our capability for each. */
+static struct {
+	int64_t pid;
+	struct child c;
+} kids[MAXCHILD];
+
+/* The registers the child starts with (carried over by the copy). */
+static struct exo_context fork_ctx;
+static uint64_t fork_fs;
+
+#define UVPT ((const volatile uint64_t *)EXO_UVPT)
+#define UVPD ((const volatile uint64_t *)EXO_UVPD)
+#define UVPDP ((const volatile uint64_t *)EXO_UVPDP)
+#define UVPML4 ((const volatile uint64_t *)EXO_UVPML4)
+
+/* Finds the slot of our capability for page ppn (a linear search). */
+static int64_t
+slot_of_page(uint64_t ppn)
+{
+	struct exo_capinfo ci;
+
+	for (uint64_t s = SLOT_FIRST_FREE; s < 65536; s++)
+		if (exo_cap_info(s, &ci) == 0 && ci.type == EXO_CAP_PAGE &&
+		    ci.name == ppn)
+			return (int64_t)s;
+	return -1;
+}
+
+/*
+ * Pages copied at once rather than shared copy-on-write: the stacks the
+ * kernel writes frames to, and the runtime's own writable pages, which its
+ * handlers write while on the exception stack (where a fault cannot be
+ * handled).
+ */
+static int
+copy_now(uint64_t va, uint64_t pte)
+{
+	if (va >= EXOS_EXC_STACK_LO && va < 0x00007b0000300000UL)
+		return 1;
+	return (pte & EXO_PTE_W) && va >= EXOS_RUNTIME_BASE &&
+	    va < EXOS_RUNTIME_BASE + (1UL << 30);
+}
+
+static int64_t
+bind_one(struct child *c, uint64_t va, uint64_t pte)
+{
+	uint64_t ppn = (pte & EXO_PTE_ADDR) >> EXO_PGSHIFT;
+	int perm = (pte & EXO_PTE_NX) ? 0 : EXO_PERM_X;
+	int64_t s;
+
+	if (copy_now(va, pte)) {
+		/* The child's own copy, through our scratch window. */
+		exo_slot_t ns;
+		if (page_alloc_map(EXOS_SCRATCH, 1, EXO_PERM_W, &ns) < 0)
+			return -ENOMEM;
+		memcpy((void *)EXOS_SCRATCH, (void *)va, EXO_PGSIZE);
+		page_unmap(EXOS_SCRATCH, 1);
+		struct exo_ptop o = { va, ns, 1, EXO_PT_MAP, (uint8_t)(EXO_PERM_W | perm), 0, 0 };
+		int64_t r = exo_pt_batch(c->vspace, &o, 1);
+		exo_cap_delete(ns);
+		slot_free(ns);
+		return r < 0 ? -ENOMEM : 0;
+	}
+	if ((s = slot_of_page(ppn)) < 0)
+		return -ENOMEM;
+	uint8_t soft = 0;
+	if (pte & (EXO_PTE_W | COW)) {
+		/* Both sides read-only, copy on write. */
+		struct exo_ptop p = { va, 0, 1, EXO_PT_PROT, (uint8_t)perm, 1, 0 };
+		if (exo_pt_batch(EXO_SLOT_VSPACE, &p, 1) < 0)
+			return -ENOMEM;
+		soft = 1;
+	}
+	struct exo_ptop o = { va, (uint64_t)s, 1, EXO_PT_MAP, (uint8_t)perm, soft, 0 };
+	return exo_pt_batch(c->vspace, &o, 1) < 0 ? -ENOMEM : 0;
+}
+
+/* Binds every page of ours into c, but the scratch window's. */
+static int64_t
+bind_all(struct child *c)
+{
+	for (uint64_t a = 0; a < (EXO_ULIM >> 39); a++) {
+		if (!(UVPML4[a] & EXO_PTE_P) || a == EXOS_SCRATCH >> 39)
+			continue;
+		for (uint64_t b = a << 9; b < (a + 1) << 9; b++) {
+			if (!(UVPDP[b] & EXO_PTE_P))
+				continue;
+			for (uint64_t d = b << 9; d < (b + 1) << 9; d++) {
+				if (!(UVPD[d] & EXO_PTE_P))
+					continue;
+				for (uint64_t t = d << 9; t < (d + 1) << 9; t++) {
+					uint64_t pte = UVPT[t];
+					if (!(pte & EXO_PTE_P))
+						continue;
+					int64_t r = bind_one(c, t << EXO_PGSHIFT, pte);
+					if (r < 0)
+						return r;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+/* The child's start stack: a fresh page, its own. */
+static int
+start_stack(struct child *c)
+{
+	int64_t s = slot_alloc();
+
+	if (s < 0 || exo_page_alloc((uint64_t)s, EXO_PPN_ANY) < 0)
+		return -1;
+	struct exo_ptop o = { FORK_STACK_VA, (uint64_t)s, 1, EXO_PT_MAP, EXO_PERM_W, 0, 0 };
+	int64_t r = exo_pt_batch(c->vspace, &o, 1);
+	exo_cap_delete((uint64_t)s);
+	slot_free((uint64_t)s);
+	return r < 0 ? -1 : 0;
+}
+
+/* Where a forked child starts: its handlers, its FS base, its registers. */
+static void __attribute__((noreturn))
+fork_child(void)
+{
+	linux_reregister();
+	__asm__ volatile("wrfsbase %0" : : "r"(fork_fs));
+	exos_ctx_resume(&fork_ctx);
+}
+
+int64_t
+linux_fork(struct exo_excframe *f)
+{
+	const uint64_t *r = (const uint64_t *)f;
+	int k;
+	int64_t err;
+
+	for (k = 0; k < MAXCHILD && kids[k].pid; k++)
+		;
+	if (k == MAXCHILD)
+		return -EAGAIN;
+	/* The registers as at the system call; the child sees fork return 0. */
+	fork_ctx = (struct exo_context){
+		r[-12], r[-11], r[-10], r[-9], f->r11, r[-6], r[-5], r[-4],
+		r[-8], r[-1], r[-2], r[-3], f->rcx, r[-7], 0, f->rip,
+		f->rflags, f->rsp, 0,
+	};
+	__asm__ volatile("rdfsbase %0" : "=r"(fork_fs));
+	struct child *c = &kids[k].c;
+	int64_t se = slot_alloc(), sv = slot_alloc();
+	if (se < 0 || sv < 0 || exo_env_create((uint64_t)se, (uint64_t)sv) < 0) {
+		if (se >= 0)
+			slot_free((uint64_t)se);
+		if (sv >= 0)
+			slot_free((uint64_t)sv);
+		return -EAGAIN;
+	}
+	c->env = (uint64_t)se;
+	c->vspace = (uint64_t)sv;
+	struct exo_envinfo in;
+	exo_env_info(c->env, &in);
+	c->id = in.id;
+	if ((err = bind_all(c)) < 0 || start_stack(c) < 0 ||
+	    exo_cap_copy(EXO_SLOT_CONSOLE, c->env, EXO_SLOT_CONSOLE,
+		EXO_R_READ | EXO_R_WRITE | EXO_R_GRANT) < 0 ||
+	    exo_env_start(c->env, (uint64_t)fork_child,
+		FORK_STACK_VA + EXO_PGSIZE, 0) < 0) {
+		exo_env_destroy(c->env);
+		child_release(c);
+		return err < 0 ? err : -EAGAIN;
+	}
+	kids[k].pid = c->id;
+	/*
+	 * The way back to the program writes just below its red zone, from
+	 * the exception stack, where a copy-on-write fault cannot be taken:
+	 * make those pages ours again first.
+	 */
+	for (uint64_t va = (f->rsp - 256) & ~(EXO_PGSIZE - 1); va < f->rsp;
+	     va += EXO_PGSIZE)
+		linux_cow_fault(va, 2);
+	return c->id;
+}
+
+/*
+ * A write to a copy-on-write page: the writer gets its own copy (first
+ * into the scratch window, then in place, in one batched call).  Returns 0
+ * if it was that, -1 if not a copy-on-write fault.  (The copy's capability
+ * stays in its slot: the page is ours now.)
+ */
+int
+linux_cow_fault(uint64_t addr, uint64_t err)
+{
+	uint64_t va = addr & ~(EXO_PGSIZE - 1), pte = exos_pte(va);
+	exo_slot_t s;
+
+	if (!(err & 2) || !(pte & EXO_PTE_P) || !(pte & COW))
+		return -1;
+	if (page_alloc_map(EXOS_SCRATCH, 1, EXO_PERM_W, &s) < 0)
+		return -1;
+	memcpy((void *)EXOS_SCRATCH, (void *)va, EXO_PGSIZE);
+	int perm = EXO_PERM_W | ((pte & EXO_PTE_NX) ? 0 : EXO_PERM_X);
+	/* One batch may touch a page once: unbind both, then bind the copy. */
+	struct exo_ptop o[2] = {
+		{ EXOS_SCRATCH, 0, 1, EXO_PT_UNMAP, 0, 0, 0 },
+		{ va, 0, 1, EXO_PT_UNMAP, 0, 0, 0 },
+	};
+	struct exo_ptop m = { va, s, 1, EXO_PT_MAP, (uint8_t)perm, 0, 0 };
+	return exo_pt_batch(EXO_SLOT_VSPACE, o, 2) == 2 &&
+	    exo_pt_batch(EXO_SLOT_VSPACE, &m, 1) == 1 ? 0 : -1;
+}
+
+int64_t
+linux_wait4(int64_t pid, int *status, int options)
+{
+	for (;;) {
+		int any = 0;
+		for (int k = 0; k < MAXCHILD; k++) {
+			struct exo_envinfo in;
+			if (!kids[k].pid || (pid > 0 && kids[k].pid != pid))
+				continue;
+			any = 1;
+			if (exo_env_info(kids[k].c.env, &in) < 0 ||
+			    in.state != EXO_ENV_DEAD)
+				continue;
+			int64_t done = kids[k].pid;
+			if (status)
+				*status = in.cause == EXO_CAUSE_EXIT ?
+				    (int)((in.status & 0xff) << 8) : 9; /* SIGKILL */
+			child_release(&kids[k].c);
+			kids[k].pid = 0;
+			return done;
+		}
+		if (!any)
+			return -ECHILD;
+		if (options & 1) /* WNOHANG */
+			return 0;
+		exo_yield(EXO_ENV_ANY);
+	}
+}

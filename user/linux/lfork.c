@@ -1,0 +1,60 @@
+/*
+ * lfork: fork and wait4 behave as on Linux (make test runs it on the host
+ * too): the child gets 0 and its own copy of memory, the parent the
+ * child's id; the child's writes do not reach the parent and the parent's
+ * not the child; wait4 returns the child's exit status.
+ *   lfork [--help]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int shared_global = 1;
+
+int
+main(int argc, char **argv)
+{
+	if (argc > 1) {
+		printf("usage: lfork\nChecks fork and wait4; exits 0 if they "
+		       "behave as on Linux.\n");
+		return strcmp(argv[1], "--help") == 0 ? 0 : 2;
+	}
+	char *heap = malloc(100000);
+	memset(heap, 'p', 100000);
+	int local = 10, failed = 0;
+	pid_t me = getpid();
+	pid_t pid = fork();
+	if (pid < 0) {
+		printf("lfork: fork failed\n");
+		return 1;
+	}
+	if (pid == 0) {
+		/* The child: its own copy of everything. */
+		if (getppid() != me || shared_global != 1 || local != 10 ||
+		    heap[99999] != 'p')
+			_exit(100);
+		shared_global = 2;
+		local = 20;
+		memset(heap, 'c', 100000);
+		_exit(shared_global == 2 && local == 20 && heap[5] == 'c' ? 42 : 101);
+	}
+	int status = 0;
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 42) {
+		printf("lfork: child status %x\n", status);
+		failed = 1;
+	}
+	if (shared_global != 1 || local != 10 || heap[99999] != 'p') {
+		printf("lfork: the child's writes reached the parent\n");
+		failed = 1;
+	}
+	heap[0] = 'q'; /* and the parent can still write */
+	if (waitpid(-1, &status, WNOHANG) != -1) {
+		printf("lfork: waitpid with no children left did not fail\n");
+		failed = 1;
+	}
+	printf("lfork: %s\n", failed ? "FAILED" : "fork and wait as on Linux");
+	return failed;
+}
