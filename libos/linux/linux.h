@@ -6,6 +6,10 @@
 
 #include <stdint.h>
 
+/* Library bits in the page-table entries (EXO_PTE_SOFT_SHIFT on). */
+#define LINUX_SOFT_COW 0x1   /* shared after fork: copy on the first write */
+#define LINUX_SOFT_WANTW 0x2 /* ... and the program may write it (mprotect) */
+
 struct exo_excframe;
 struct lx_sigaction;
 

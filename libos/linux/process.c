@@ -16,7 +16,7 @@
 #include "../internal.h"
 #include "linux.h"
 
-#define COW (1UL << EXO_PTE_SOFT_SHIFT) /* library bit: copy on write */
+#define COW ((uint64_t)LINUX_SOFT_COW << EXO_PTE_SOFT_SHIFT)
 #define ECHILD 10
 #define EAGAIN 11
 #define ENOMEM 12
@@ -90,12 +90,18 @@ bind_one(struct child *c, uint64_t va, uint64_t pte)
 	if ((s = slot_of_page(ppn)) < 0)
 		return -ENOMEM;
 	uint8_t soft = 0;
-	if (pte & (EXO_PTE_W | COW)) {
-		/* Both sides read-only, copy on write. */
-		struct exo_ptop p = { va, 0, 1, EXO_PT_PROT, (uint8_t)perm, 1, 0 };
+	if (pte & (EXO_PTE_MAYW | COW)) {
+		/*
+		 * Any page that could be written (now, or after an mprotect)
+		 * is shared read-only and copied on the first write; whether
+		 * the program may write it is kept in LINUX_SOFT_WANTW.
+		 */
+		uint64_t old = (pte & EXO_PTE_SOFT_MASK) >> EXO_PTE_SOFT_SHIFT;
+		soft = LINUX_SOFT_COW |
+		    ((pte & EXO_PTE_W) || (old & LINUX_SOFT_WANTW) ? LINUX_SOFT_WANTW : 0);
+		struct exo_ptop p = { va, 0, 1, EXO_PT_PROT, (uint8_t)perm, soft, 0 };
 		if (exo_pt_batch(EXO_SLOT_VSPACE, &p, 1) < 0)
 			return -ENOMEM;
-		soft = 1;
 	}
 	struct exo_ptop o = { va, (uint64_t)s, 1, EXO_PT_MAP, (uint8_t)perm, soft, 0 };
 	return exo_pt_batch(c->vspace, &o, 1) < 0 ? -ENOMEM : 0;
@@ -217,8 +223,10 @@ linux_cow_fault(uint64_t addr, uint64_t err)
 	uint64_t va = addr & ~(EXO_PGSIZE - 1), pte = exos_pte(va);
 	exo_slot_t s;
 
-	if (!(err & 2) || !(pte & EXO_PTE_P) || !(pte & COW))
-		return -1;
+	uint64_t soft = (pte & EXO_PTE_SOFT_MASK) >> EXO_PTE_SOFT_SHIFT;
+	if (!(err & 2) || !(pte & EXO_PTE_P) || !(soft & LINUX_SOFT_COW) ||
+	    !(soft & LINUX_SOFT_WANTW))
+		return -1; /* not ours to fix: a real protection fault */
 	if (page_alloc_map(EXOS_SCRATCH, 1, EXO_PERM_W, &s) < 0)
 		return -1;
 	memcpy((void *)EXOS_SCRATCH, (void *)va, EXO_PGSIZE);

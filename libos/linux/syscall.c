@@ -126,14 +126,46 @@ sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
 	return (int64_t)addr;
 }
 
+/*
+ * One batched call when no page in the range carries library bits (the
+ * usual case); otherwise page by page, keeping each page's bits, and
+ * never making a copy-on-write page writable: its first write must still
+ * fault and get its own copy (linux_cow_fault).
+ */
 static int64_t
 sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot)
 {
+	struct exo_ptop ops[64];
+	int n = 0;
+
 	if (addr & (EXO_PGSIZE - 1))
 		return -EINVAL;
 	int perm = (prot & PROT_WRITE ? EXO_PERM_W : 0) | (prot & PROT_EXEC ? EXO_PERM_X : 0);
-	uint64_t n = (len + EXO_PGSIZE - 1) / EXO_PGSIZE;
-	return n == 0 || page_protect(addr, n, perm) >= 0 ? 0 : -ENOMEM;
+	uint64_t pages = (len + EXO_PGSIZE - 1) / EXO_PGSIZE, marked = 0;
+	for (uint64_t i = 0; i < pages; i++)
+		marked |= exos_pte(addr + i * EXO_PGSIZE) & EXO_PTE_SOFT_MASK;
+	if (pages == 0)
+		return 0;
+	if (!marked)
+		return page_protect(addr, pages, perm) >= 0 ? 0 : -ENOMEM;
+	for (uint64_t i = 0; i < pages; i++) {
+		uint64_t va = addr + i * EXO_PGSIZE, pte = exos_pte(va);
+		uint8_t soft = (uint8_t)((pte & EXO_PTE_SOFT_MASK) >> EXO_PTE_SOFT_SHIFT);
+		int p = perm;
+		if (soft & LINUX_SOFT_COW) {
+			/* Writable only in intent, until the copy is made. */
+			soft = (uint8_t)((soft & ~LINUX_SOFT_WANTW) |
+			    (perm & EXO_PERM_W ? LINUX_SOFT_WANTW : 0));
+			p &= ~EXO_PERM_W;
+		}
+		ops[n++] = (struct exo_ptop){ va, 0, 1, EXO_PT_PROT, (uint8_t)p, soft, 0 };
+		if (n == 64 || i + 1 == pages) {
+			if (exo_pt_batch(EXO_SLOT_VSPACE, ops, (uint64_t)n) < 0)
+				return -ENOMEM;
+			n = 0;
+		}
+	}
+	return 0;
 }
 
 static int64_t

@@ -5,9 +5,11 @@
  * not the child; wait4 returns the child's exit status.
  *   lfork [--help]
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,6 +53,44 @@ main(int argc, char **argv)
 		failed = 1;
 	}
 	heap[0] = 'q'; /* and the parent can still write */
+
+	/*
+	 * After a fork, protection changes must not leak between the two:
+	 * the child makes a page read-only then writable again and writes
+	 * it; the parent's copy must not change, and a read-only page must
+	 * still fault for the writer.
+	 */
+	char *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	m[0] = 'P';
+	pid = fork();
+	if (pid == 0) {
+		mprotect(m, 4096, PROT_READ);
+		mprotect(m, 4096, PROT_READ | PROT_WRITE);
+		m[0] = 'C';
+		_exit(m[0] == 'C' ? 0 : 1);
+	}
+	if (waitpid(pid, &status, 0) != pid || status != 0 || m[0] != 'P') {
+		printf("lfork: after mprotect in the child, parent sees %c, status %x\n",
+		    m[0], status);
+		failed = 1;
+	}
+	mprotect(m, 4096, PROT_READ);
+	pid = fork();
+	if (pid == 0) {
+		/* Read-only in the parent at the fork: a write must fault. */
+		signal(SIGSEGV, SIG_DFL);
+		m[0] = 'X';
+		_exit(3);
+	}
+	if (waitpid(pid, &status, 0) != pid || (WIFEXITED(status) && WEXITSTATUS(status) == 3)) {
+		printf("lfork: a write to a read-only page after fork succeeded\n");
+		failed = 1;
+	}
+	if (m[0] != 'P') {
+		printf("lfork: the read-only page changed\n");
+		failed = 1;
+	}
 	if (waitpid(-1, &status, WNOHANG) != -1) {
 		printf("lfork: waitpid with no children left did not fail\n");
 		failed = 1;
