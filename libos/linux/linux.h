@@ -9,6 +9,7 @@
 /* Library bits in the page-table entries (EXO_PTE_SOFT_SHIFT on). */
 #define LINUX_SOFT_COW 0x1   /* shared after fork: copy on the first write */
 #define LINUX_SOFT_WANTW 0x2 /* ... and the program may write it (mprotect) */
+#define LINUX_SOFT_SHARED 0x4 /* MAP_SHARED: the same page in parent and child */
 
 struct exo_excframe;
 struct lx_sigaction;

@@ -90,6 +90,14 @@ bind_one(struct child *c, uint64_t va, uint64_t pte)
 	if ((s = slot_of_page(ppn)) < 0)
 		return -ENOMEM;
 	uint8_t soft = 0;
+	uint64_t bits = (pte & EXO_PTE_SOFT_MASK) >> EXO_PTE_SOFT_SHIFT;
+	if (bits & LINUX_SOFT_SHARED) {
+		/* MAP_SHARED: the child binds the very same page, as it is. */
+		struct exo_ptop o = { va, (uint64_t)s, 1, EXO_PT_MAP,
+			(uint8_t)(perm | (pte & EXO_PTE_W ? EXO_PERM_W : 0)),
+			LINUX_SOFT_SHARED, 0 };
+		return exo_pt_batch(c->vspace, &o, 1) < 0 ? -ENOMEM : 0;
+	}
 	if (pte & (EXO_PTE_MAYW | COW)) {
 		/*
 		 * Any page that could be written (now, or after an mprotect)

@@ -24,6 +24,7 @@
 #define MMAP_BASE 0x0000100000000000UL
 #define PROT_WRITE 0x2
 #define PROT_EXEC 0x4
+#define MAP_SHARED 0x01
 #define MAP_PRIVATE 0x02
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
@@ -44,6 +45,18 @@ map_fresh(uint64_t va, uint64_t len, int perm)
 	if (n == 0)
 		return 0;
 	return page_alloc_map(va, n, perm, NULL) < 0 ? -ENOMEM : 0;
+}
+
+/* The same, with library bits in every entry (a shared mapping). */
+static int64_t
+map_fresh_soft(uint64_t va, uint64_t len, int perm, uint8_t soft)
+{
+	uint64_t n = (len + EXO_PGSIZE - 1) / EXO_PGSIZE;
+
+	if (map_fresh(va, len, perm) < 0)
+		return -ENOMEM;
+	struct exo_ptop o = { va, 0, (uint32_t)n, EXO_PT_PROT, (uint8_t)perm, soft, 0 };
+	return exo_pt_batch(EXO_SLOT_VSPACE, &o, 1) < 0 ? -ENOMEM : 0;
 }
 
 static int64_t
@@ -110,8 +123,9 @@ sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
     int64_t fd, uint64_t off)
 {
 	(void)off;
-	if (len == 0 || !(flags & MAP_ANONYMOUS) || !(flags & MAP_PRIVATE) || fd != -1)
-		return -ENOSYS; /* files and shared mappings come later */
+	if (len == 0 || !(flags & MAP_ANONYMOUS) || fd != -1 ||
+	    !(flags & (MAP_PRIVATE | MAP_SHARED)))
+		return -ENOSYS; /* files come later */
 	len = (len + EXO_PGSIZE - 1) & ~(EXO_PGSIZE - 1);
 	if (flags & MAP_FIXED) {
 		if (addr & (EXO_PGSIZE - 1))
@@ -121,8 +135,13 @@ sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
 		mmap_next += len + EXO_PGSIZE; /* a guard page between */
 	}
 	int perm = (prot & PROT_WRITE ? EXO_PERM_W : 0) | (prot & PROT_EXEC ? EXO_PERM_X : 0);
-	if (map_fresh(addr, len, perm) < 0)
+	if (flags & MAP_SHARED) {
+		/* Shared with the children this process forks, not copied. */
+		if (map_fresh_soft(addr, len, perm, LINUX_SOFT_SHARED) < 0)
+			return -ENOMEM;
+	} else if (map_fresh(addr, len, perm) < 0) {
 		return -ENOMEM;
+	}
 	return (int64_t)addr;
 }
 
