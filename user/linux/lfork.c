@@ -91,6 +91,24 @@ main(int argc, char **argv)
 		printf("lfork: the read-only page changed\n");
 		failed = 1;
 	}
+	/* A MAP_SHARED page stays one page: the child's write reaches us. */
+	volatile char *s = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (s == MAP_FAILED) {
+		printf("lfork: MAP_SHARED mmap failed\n");
+		failed = 1;
+	} else {
+		s[0] = 'P';
+		pid = fork();
+		if (pid == 0) {
+			s[0] = s[0] == 'P' ? 'C' : 'E';
+			_exit(0);
+		}
+		if (waitpid(pid, &status, 0) != pid || s[0] != 'C') {
+			printf("lfork: shared page after the child wrote: %c\n", s[0]);
+			failed = 1;
+		}
+	}
 	if (waitpid(-1, &status, WNOHANG) != -1) {
 		printf("lfork: waitpid with no children left did not fail\n");
 		failed = 1;
