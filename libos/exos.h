@@ -41,6 +41,7 @@ int slot_mark_used(exo_slot_t s);   /* a slot filled by someone else */
 
 /* Memory (mem.c). */
 uint64_t exos_pte(uint64_t va); /* the entry for va, 0 if none (via EXO_UVPT) */
+uint64_t exos_pte_or(uint64_t va, uint64_t npages); /* OR of a range's entries */
 int64_t page_alloc_map(uint64_t va, uint64_t npages, int perm, exo_slot_t *first);
 int64_t page_unmap(uint64_t va, uint64_t npages);
 int64_t page_protect(uint64_t va, uint64_t npages, int perm);

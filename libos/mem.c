@@ -21,6 +21,30 @@ exos_pte(uint64_t va)
 	return UVPT[va >> 12];
 }
 
+/*
+ * The bitwise OR of the entries for npages pages from va: a whole range
+ * asked about at once (is any page present, copy-on-write, ...?), checking
+ * the upper levels once per page table rather than once per page.
+ */
+uint64_t
+exos_pte_or(uint64_t va, uint64_t npages)
+{
+	uint64_t acc = 0;
+
+	while (npages > 0 && va < EXO_ULIM) {
+		uint64_t n = 512 - ((va >> 12) & 511); /* to this table's end */
+		if (n > npages)
+			n = npages;
+		if ((UVPML4[va >> 39] & EXO_PTE_P) && (UVPDP[va >> 30] & EXO_PTE_P) &&
+		    (UVPD[va >> 21] & EXO_PTE_P))
+			for (uint64_t i = 0; i < n; i++)
+				acc |= UVPT[(va >> 12) + i];
+		va += n * EXO_PGSIZE;
+		npages -= n;
+	}
+	return acc;
+}
+
 static int64_t
 pt_one(uint64_t va, uint64_t slot, uint64_t npages, int op, int perm)
 {

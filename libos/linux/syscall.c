@@ -160,12 +160,10 @@ sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot)
 	if (addr & (EXO_PGSIZE - 1))
 		return -EINVAL;
 	int perm = (prot & PROT_WRITE ? EXO_PERM_W : 0) | (prot & PROT_EXEC ? EXO_PERM_X : 0);
-	uint64_t pages = (len + EXO_PGSIZE - 1) / EXO_PGSIZE, marked = 0;
-	for (uint64_t i = 0; i < pages; i++)
-		marked |= exos_pte(addr + i * EXO_PGSIZE) & EXO_PTE_SOFT_MASK;
+	uint64_t pages = (len + EXO_PGSIZE - 1) / EXO_PGSIZE;
 	if (pages == 0)
 		return 0;
-	if (!marked)
+	if (!(exos_pte_or(addr, pages) & EXO_PTE_SOFT_MASK))
 		return page_protect(addr, pages, perm) >= 0 ? 0 : -ENOMEM;
 	for (uint64_t i = 0; i < pages; i++) {
 		uint64_t va = addr + i * EXO_PGSIZE, pte = exos_pte(va);
@@ -190,8 +188,9 @@ sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot)
 static int64_t
 sys_munmap(uint64_t addr, uint64_t len)
 {
-	if (addr & (EXO_PGSIZE - 1) || len == 0)
-		return -EINVAL;
+	if (addr & (EXO_PGSIZE - 1) || len == 0 || addr >= EXO_ULIM ||
+	    len > EXO_ULIM - addr)
+		return -EINVAL; /* as Linux: outside the process's half */
 	/* Linux allows holes: unmap page by page what is there. */
 	for (uint64_t va = addr; va < addr + len; va += EXO_PGSIZE)
 		if (exos_pte(va) & EXO_PTE_P)

@@ -111,6 +111,9 @@ main(int argc, char **argv)
 	EXPECT(sigprocmask(SIG_BLOCK, &set, &old) == 0);
 	EXPECT(sigprocmask(SIG_SETMASK, &old, &set) == 0 && sigismember(&set, SIGUSR1));
 	EXPECT(munmap(m, 3 * 4096) == 0);
+	/* A range reaching past the user half is refused, not walked. */
+	EXPECT(munmap((void *)0x1000, (size_t)1 << 62) == -1 && errno == EINVAL);
+	EXPECT(munmap(m, 0) == -1 && errno == EINVAL);
 
 	printf("lsys: %s\n", failed ? "FAILED" : "all as on Linux");
 	return failed;
