@@ -45,7 +45,7 @@ GEN := $(B)/include/exo/syscall.h $(B)/kern/syscall_table.h
 
 all: $(B)/kernel.bin $(B)/bootimg $(B)/kernel.asm
 
-.PHONY: all run test test-host test-guest gdb bench deps clean format
+.PHONY: all run test test-host test-guest gdb bench deps clean format help
 
 deps:
 	@tools/deps.sh
@@ -176,5 +176,14 @@ format:
 
 clean:
 	rm -rf $(B)
+
+help:
+	@echo 'make run [CMD="prog args"]  build (installing what is missing) and boot;'
+	@echo '                             CMD runs one command instead of the prompt'
+	@echo 'make test                    every test: host units, Linux oracles, guest suite'
+	@echo 'make test-host | test-guest  one half of it'
+	@echo 'make bench [MODE=icount|kvm] the benchmark table against Linux (results/)'
+	@echo 'make gdb                     boot halted at a GDB stub; then: gdb -x build/gdbinit'
+	@echo 'make format | clean | all    clang-format the sources | remove build/ | build only'
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
