@@ -45,24 +45,6 @@ ac_handler(int cls, struct exo_excframe *f)
 }
 
 static void
-op_divide(void)
-{
-	bench_op_divide();
-}
-
-static void
-op_illegal(void)
-{
-	bench_op_illegal();
-}
-
-static void
-op_breakpoint(void)
-{
-	bench_op_breakpoint();
-}
-
-static void
 op_prot(void)
 {
 	bench_op_store((volatile void *)RO_PAGE);
@@ -219,11 +201,11 @@ main(int argc, char **argv)
 	exos_exc_handle(EXO_EXC_AC, ac_handler);
 
 	skip_len = BENCH_DIVIDE_LEN;
-	bad |= measure("exc_divide", op_divide, 1);
+	bad |= measure("exc_divide", bench_op_divide, 1);
 	skip_len = BENCH_ILLEGAL_LEN;
-	bad |= measure("exc_illegal", op_illegal, 1);
+	bad |= measure("exc_illegal", bench_op_illegal, 1);
 	skip_len = 0; /* int3 is a trap: rip is already past it */
-	bad |= measure("exc_breakpoint", op_breakpoint, 1);
+	bad |= measure("exc_breakpoint", bench_op_breakpoint, 1);
 	skip_len = BENCH_STORE_LEN;
 	bad |= measure("exc_prot", op_prot, 1);
 	bad |= measure("exc_coproc", op_coproc, 1);

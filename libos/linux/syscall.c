@@ -123,16 +123,26 @@ sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
     int64_t fd, uint64_t off)
 {
 	(void)off;
-	if (len == 0 || !(flags & MAP_ANONYMOUS) || fd != -1 ||
+	if (len == 0)
+		return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS) || fd != -1 ||
 	    !(flags & (MAP_PRIVATE | MAP_SHARED)))
 		return -ENOSYS; /* files come later */
+	if (len > EXO_ULIM)
+		return -ENOMEM; /* before rounding, which could wrap to 0 */
 	len = (len + EXO_PGSIZE - 1) & ~(EXO_PGSIZE - 1);
+	uint64_t next = mmap_next;
 	if (flags & MAP_FIXED) {
 		if (addr & (EXO_PGSIZE - 1))
 			return -EINVAL;
+		if (addr >= EXO_ULIM || len > EXO_ULIM - addr)
+			return -ENOMEM;
 	} else {
+		/* Below the runtime; a refused request must not use up space. */
+		if (len > EXOS_RUNTIME_BASE - EXO_PGSIZE - mmap_next)
+			return -ENOMEM;
 		addr = mmap_next;
-		mmap_next += len + EXO_PGSIZE; /* a guard page between */
+		next = mmap_next + len + EXO_PGSIZE; /* a guard page between */
 	}
 	int perm = (prot & PROT_WRITE ? EXO_PERM_W : 0) | (prot & PROT_EXEC ? EXO_PERM_X : 0);
 	if (flags & MAP_SHARED) {
@@ -142,6 +152,7 @@ sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
 	} else if (map_fresh(addr, len, perm) < 0) {
 		return -ENOMEM;
 	}
+	mmap_next = next;
 	return (int64_t)addr;
 }
 

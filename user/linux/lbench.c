@@ -148,24 +148,6 @@ catch(int sig)
 static char *ro_page;
 
 static void
-op_divide(void)
-{
-	bench_op_divide();
-}
-
-static void
-op_illegal(void)
-{
-	bench_op_illegal();
-}
-
-static void
-op_breakpoint(void)
-{
-	bench_op_breakpoint();
-}
-
-static void
 op_prot(void)
 {
 	bench_op_store(ro_page);
@@ -189,11 +171,11 @@ bench_exceptions(void)
 	catch(SIGBUS);
 	ro_page = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	skip = BENCH_DIVIDE_LEN;
-	measure("exc_divide", op_divide, 1);
+	measure("exc_divide", bench_op_divide, 1);
 	skip = BENCH_ILLEGAL_LEN;
-	measure("exc_illegal", op_illegal, 1);
+	measure("exc_illegal", bench_op_illegal, 1);
 	skip = 0;
-	measure("exc_breakpoint", op_breakpoint, 1);
+	measure("exc_breakpoint", bench_op_breakpoint, 1);
 	skip = BENCH_STORE_LEN;
 	measure("exc_prot", op_prot, 1);
 	na("exc_coproc");

@@ -89,6 +89,19 @@ main(int argc, char **argv)
 	m[4096] = 5;
 	EXPECT(mprotect(m + 4096, 4096, PROT_READ) == 0);
 	EXPECT(m[4096] == 5);
+	/* Impossible requests fail cleanly and leave room for the next one. */
+	int rw = PROT_READ | PROT_WRITE, pa = MAP_PRIVATE | MAP_ANONYMOUS;
+	EXPECT(mmap(NULL, SIZE_MAX, rw, pa, -1, 0) == MAP_FAILED && errno == ENOMEM);
+	EXPECT(mmap(NULL, (size_t)1 << 47, rw, pa, -1, 0) == MAP_FAILED && errno == ENOMEM);
+	EXPECT(mmap(NULL, 0, rw, pa, -1, 0) == MAP_FAILED && errno == EINVAL);
+	EXPECT(mmap((void *)0x12345, 4096, rw, pa | MAP_FIXED, -1, 0) == MAP_FAILED &&
+	    errno == EINVAL);
+	char *m2 = mmap(NULL, 4096, rw, pa, -1, 0);
+	EXPECT(m2 != MAP_FAILED && m2[0] == 0);
+	if (m2 != MAP_FAILED) {
+		m2[0] = 7;
+		EXPECT(m2[0] == 7 && munmap(m2, 4096) == 0);
+	}
 
 	/* Signals from faults, with the right code and address. */
 	struct sigaction sa;
