@@ -56,7 +56,11 @@ map_fresh_soft(uint64_t va, uint64_t len, int perm, uint8_t soft)
 	if (map_fresh(va, len, perm) < 0)
 		return -ENOMEM;
 	struct exo_ptop o = { va, 0, (uint32_t)n, EXO_PT_PROT, (uint8_t)perm, soft, 0 };
-	return exo_pt_batch(EXO_SLOT_VSPACE, &o, 1) < 0 ? -ENOMEM : 0;
+	if (exo_pt_batch(EXO_SLOT_VSPACE, &o, 1) < 0) {
+		page_unmap(va, n); /* all or nothing, as mmap promises */
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 static int64_t
