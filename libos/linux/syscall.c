@@ -175,9 +175,11 @@ sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot)
 	if (addr & (EXO_PGSIZE - 1))
 		return -EINVAL;
 	int perm = (prot & PROT_WRITE ? EXO_PERM_W : 0) | (prot & PROT_EXEC ? EXO_PERM_X : 0);
-	uint64_t pages = (len + EXO_PGSIZE - 1) / EXO_PGSIZE;
-	if (pages == 0)
+	if (len == 0)
 		return 0;
+	if (addr >= EXO_ULIM || len > EXO_ULIM - addr)
+		return -ENOMEM; /* as Linux: not all of it could be mapped */
+	uint64_t pages = (len + EXO_PGSIZE - 1) / EXO_PGSIZE;
 	if (!(exos_pte_or(addr, pages) & EXO_PTE_SOFT_MASK))
 		return page_protect(addr, pages, perm) >= 0 ? 0 : -ENOMEM;
 	for (uint64_t i = 0; i < pages; i++) {

@@ -211,7 +211,14 @@ on_revoke_late(int cls, struct exo_excframe *f)
 	record_revoke(f);
 	uint64_t n = f->addr, owned = EXO_SELF->owned;
 	CHECK(n < ndata);
-	sleep_ms(150);
+	/*
+	 * Keep the handler running past the deadline until the kernel takes
+	 * the n pages (it does once the handler has had a slice, or at 16
+	 * deadlines); a fixed sleep was too short on a loaded machine.
+	 */
+	uint64_t t0 = time_ns();
+	while (EXO_SELF->repossessed < n && time_ns() - t0 < CHILD_TIMEOUT_NS / 4)
+		exo_yield(EXO_ENV_ANY);
 	/* The kernel has taken n by now; the repossession upcall waits. */
 	CHECK_EQ(EXO_SELF->revoke_pages, 0);
 	CHECK_EQ(EXO_SELF->repossessed, n);
@@ -522,9 +529,10 @@ late_answer(void)
 	uint64_t f0 = EXO_INFO->free_pages;
 	CHECK_EQ(exo_reclaim(EXO_SLOT_MACHINE, c.env, 7), 0);
 	exo_yield(c.id);
-	sleep_ms(100);
-	CHECK_EQ(EXO_INFO->free_pages, f0 + 7);
 	uint64_t t1 = time_ns();
+	while (EXO_INFO->free_pages < f0 + 7 && time_ns() - t1 < CHILD_TIMEOUT_NS / 2)
+		exo_yield(c.id);
+	CHECK_EQ(EXO_INFO->free_pages, f0 + 7);
 	while (psh->rp_calls == 0) {
 		CHECK_EQ(exo_env_info(c.env, &in), 0);
 		if (in.state == EXO_ENV_DEAD)
