@@ -33,6 +33,9 @@ LINUX_PROGS := $(patsubst user/linux/%.c,$(B)/linux/%,$(wildcard user/linux/*.c)
 LIBOS_ASM := $(wildcard libos/*.S)
 LIBOS_OBJ := $(patsubst %,$(B)/u/%.o,$(LIBOS_SRC) $(LIBOS_ASM))
 
+# sysd, ExOS's system server (libos/sysd/): a native program of its own.
+SYSD_OBJ := $(patsubst %,$(B)/u/%.o,$(wildcard libos/sysd/*.c))
+
 # Programs: user/NAME.c and tests/guest/NAME.c, one executable each
 # (user/linux/ holds Linux-ABI programs, built with musl-gcc instead).
 PROGS := $(patsubst user/%.c,%,$(wildcard user/*.c)) \
@@ -101,6 +104,12 @@ $(B)/bin/%: $(B)/u/user/%.c.o $(B)/libos.a
 		-o $@ $(B)/u/libos/crt0.S.o $< $(B)/libos.a
 	$(OBJDUMP) -d $@ > $@.asm
 
+$(B)/bin/sysd: $(SYSD_OBJ) $(B)/libos.a
+	@mkdir -p $(@D)
+	$(LD) -static -nostdlib -z noexecstack -z max-page-size=4096 -z separate-code \
+		-o $@ $(B)/u/libos/crt0.S.o $(SYSD_OBJ) $(B)/libos.a
+	$(OBJDUMP) -d $@ > $@.asm
+
 $(B)/bin/%: $(B)/u/tests/guest/%.c.o $(B)/libos.a
 	@mkdir -p $(@D)
 	$(LD) -static -nostdlib -z noexecstack -z max-page-size=4096 -z separate-code \
@@ -133,8 +142,8 @@ $(B)/bin/exos: $(RUNTIME_OBJ) $(B)/libos-large.a
 		-Ttext-segment=0x7a0000000000 -o $@ $(B)/ul/libos/crt0.S.o \
 		$(RUNTIME_OBJ) $(B)/libos-large.a
 
-$(B)/bootimg: $(B)/tools/mkbootimg $(PROG_BIN) $(B)/bin/exos $(LINUX_PROGS)
-	$(B)/tools/mkbootimg $@ $(PROG_BIN) $(B)/bin/exos $(LINUX_PROGS)
+$(B)/bootimg: $(B)/tools/mkbootimg $(PROG_BIN) $(B)/bin/exos $(B)/bin/sysd $(LINUX_PROGS)
+	$(B)/tools/mkbootimg $@ $(PROG_BIN) $(B)/bin/exos $(B)/bin/sysd $(LINUX_PROGS)
 
 # Host unit tests: pure logic, with AddressSanitizer and UBSan.
 # Each includes the .c files it tests.

@@ -127,6 +127,8 @@ int spawn_image_caps(const void *elf, uint64_t size, char *const argv[],
 int bootimg_is_linux(const char *name);
 int spawn_linux(const char *name, char *const argv[], char *const envp[],
     const struct spawn_cap *caps, int ncaps, struct child *out);
+int spawn_linux_image(const void *prog, uint64_t psize, char *const argv[],
+    char *const envp[], struct child *out, uint64_t *rip, uint64_t *arg);
 int child_wait(struct child *c, uint64_t timeout_ns, struct exo_envinfo *out);
 void child_release(struct child *c);
 

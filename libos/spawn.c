@@ -129,15 +129,12 @@ startblock_va(const struct argfill *a)
 	    (a->argc + 1) * 8) & ~15UL;
 }
 
-/* Gives the child the loadable segments of an ELF file; fills *elf. */
+/* Gives the child the loadable segments of a parsed ELF file. */
 static int
-load_segments(struct child *c, const uint8_t *file, uint64_t size,
-    struct elf_image *elf)
+give_segments(struct child *c, const uint8_t *file, const struct elf_image *elf)
 {
 	int64_t r;
 
-	if (elf_parse(file, size, EXOS_SCRATCH, elf) < 0)
-		return EXO_EINVAL;
 	for (int i = 0; i < elf->nsegs; i++) {
 		const struct elf_seg *sg = &elf->seg[i];
 		uint64_t base = sg->vaddr & ~(EXO_PGSIZE - 1);
@@ -151,6 +148,16 @@ load_segments(struct child *c, const uint8_t *file, uint64_t size,
 			return (int)r;
 	}
 	return 0;
+}
+
+/* Gives the child the loadable segments of an ELF file; fills *elf. */
+static int
+load_segments(struct child *c, const uint8_t *file, uint64_t size,
+    struct elf_image *elf)
+{
+	if (elf_parse(file, size, EXOS_SCRATCH, elf) < 0)
+		return EXO_EINVAL;
+	return give_segments(c, file, elf);
 }
 
 static int
@@ -255,8 +262,8 @@ spawn_image_caps(const void *file, uint64_t size, char *const argv[],
 struct linuxfill {
 	struct argfill rt;        /* the runtime's own start block */
 	char *const *argv, *const *envp;
-	uint64_t argc, envc;
-	uint64_t phdr, phnum, entry, brk;
+	uint64_t argc, envc, strbytes;
+	uint64_t phdr, phnum, entry, brk, base;
 	uint64_t handoff_va;      /* out */
 	uint64_t sp;              /* out: the program's initial rsp */
 };
@@ -266,6 +273,7 @@ struct linuxfill {
 #define AT_PHENT 4
 #define AT_PHNUM 5
 #define AT_PAGESZ 6
+#define AT_BASE 7
 #define AT_ENTRY 9
 #define AT_UID 11
 #define AT_EUID 12
@@ -273,6 +281,11 @@ struct linuxfill {
 #define AT_EGID 14
 #define AT_SECURE 23
 #define AT_RANDOM 25
+#define NAUXV 13
+
+/* Room for the Linux stack's strings and words, below the handoff. */
+#define LINUX_ARG_ROOM \
+	((EXOS_LINUX_STACK_PAGES - EXOS_STACK_PAGES - 1) * EXO_PGSIZE)
 
 /*
  * The stack Linux gives a new program (argc, argv, envp, auxv, then the
@@ -285,42 +298,38 @@ fill_linux(uint8_t *win, void *arg)
 	struct linuxfill *l = arg;
 	uint64_t lo = EXOS_STACK_TOP - EXOS_LINUX_STACK_PAGES * EXO_PGSIZE;
 #define VA2WIN(va) (win + ((va) - lo))
-	uint64_t va = EXOS_LINUX_SP_TOP;
-	uint64_t strva[64 + 64];
-	struct exos_linux_handoff *h;
+	uint64_t top = EXOS_LINUX_SP_TOP - sizeof(struct exos_linux_handoff);
+	struct exos_linux_handoff *h = (void *)VA2WIN(top);
+	uint64_t strva = top - l->strbytes, random_va = (strva - 16) & ~15UL;
+	uint64_t x = rdtsc() ^ 0x9e3779b97f4a7c15UL;
 
-	va -= sizeof(*h);
-	l->handoff_va = va;
-	h = (void *)VA2WIN(va);
-	for (uint64_t i = 0; i < l->argc + l->envc; i++) {
-		const char *str = i < l->argc ? l->argv[i] : l->envp[i - l->argc];
-		size_t n = strlen(str) + 1;
-		va -= n;
-		memcpy(VA2WIN(va), str, n);
-		strva[i] = va;
-	}
-	va -= 16;
-	uint64_t random_va = va, x = rdtsc() ^ 0x9e3779b97f4a7c15UL;
+	l->handoff_va = top;
 	for (int i = 0; i < 16; i++) {
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-		*VA2WIN(va + (uint64_t)i) = (uint8_t)x;
+		*VA2WIN(random_va + (uint64_t)i) = (uint8_t)x;
 	}
-	uint64_t auxv[][2] = {
+	uint64_t auxv[NAUXV][2] = {
 		{ AT_PHDR, l->phdr }, { AT_PHENT, 56 }, { AT_PHNUM, l->phnum },
-		{ AT_PAGESZ, EXO_PGSIZE }, { AT_ENTRY, l->entry }, { AT_UID, 0 },
-		{ AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 }, { AT_SECURE, 0 },
-		{ AT_RANDOM, random_va }, { AT_NULL, 0 },
+		{ AT_PAGESZ, EXO_PGSIZE }, { AT_BASE, 0 }, { AT_ENTRY, l->entry },
+		{ AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 },
+		{ AT_SECURE, 0 }, { AT_RANDOM, random_va }, { AT_NULL, 0 },
 	};
-	uint64_t words = 1 + l->argc + 1 + l->envc + 1 + sizeof(auxv) / 8;
-	va = (va - words * 8) & ~15UL;
+	uint64_t words = 1 + l->argc + 1 + l->envc + 1 + NAUXV * 2;
+	uint64_t va = (random_va - words * 8) & ~15UL;
 	l->sp = va;
 	uint64_t *w = (uint64_t *)VA2WIN(va);
 	*w++ = l->argc;
-	for (uint64_t i = 0; i < l->argc; i++)
-		*w++ = strva[i];
-	*w++ = 0;
-	for (uint64_t i = 0; i < l->envc; i++)
-		*w++ = strva[l->argc + i];
+	if (l->argc == 0)
+		*w++ = 0;
+	for (uint64_t i = 0; i < l->argc + l->envc; i++) {
+		const char *str = i < l->argc ? l->argv[i] : l->envp[i - l->argc];
+		size_t n = strlen(str) + 1;
+		memcpy(VA2WIN(strva), str, n);
+		*w++ = strva;
+		strva += n;
+		if (i + 1 == l->argc)
+			*w++ = 0;
+	}
 	*w++ = 0;
 	memcpy(w, auxv, sizeof(auxv));
 	h->entry = l->entry;
@@ -332,16 +341,23 @@ fill_linux(uint8_t *win, void *arg)
 	fill_args(topwin, &l->rt);
 }
 
+/* Where a static-PIE program goes; a fixed-address one stays put. */
+#define PIE_BASE 0x0000555555554000UL
+
 /*
- * Starts the static Linux program name from the boot image, with ExOS's
- * runtime ("exos") beside it to answer its system calls.
+ * Builds, in a new environment, the static Linux program prog with ExOS's
+ * runtime (the boot image's "exos") beside it to answer its system calls,
+ * and the stack Linux would give it; does not start it.  The caller adds
+ * what else the program needs (capabilities, mappings), then starts it at
+ * *rip with *arg (exo_env_start(out->env, *rip, *arg, *arg)).
+ * EXO_ENOENT: no runtime.  EXO_EINVAL: prog is not a static x86-64 ELF
+ * program.  EXO_ERANGE: argv and envp do not fit the stack.
  */
 int
-spawn_linux(const char *name, char *const argv[], char *const envp[],
-    const struct spawn_cap *caps, int ncaps, struct child *out)
+spawn_linux_image(const void *prog, uint64_t psize, char *const argv[],
+    char *const envp[], struct child *out, uint64_t *rip, uint64_t *arg)
 {
-	uint64_t lsize, rsize;
-	const uint8_t *lfile = bootimg_file(name, &lsize);
+	uint64_t rsize;
 	const uint8_t *rfile = bootimg_file("exos", &rsize);
 	struct elf_image le, re;
 	struct linuxfill l;
@@ -349,24 +365,33 @@ spawn_linux(const char *name, char *const argv[], char *const envp[],
 	char *rtargv[] = { "exos", "--linux", hex, NULL };
 	int64_t r;
 
-	if (lfile == NULL || rfile == NULL)
+	if (rfile == NULL)
 		return EXO_ENOENT;
 	memset(&l, 0, sizeof(l));
 	l.argv = argv;
 	l.envp = envp;
 	for (; argv[l.argc]; l.argc++)
-		;
+		l.strbytes += strlen(argv[l.argc]) + 1;
 	for (; envp[l.envc]; l.envc++)
-		;
-	if (l.argc + l.envc > 128)
+		l.strbytes += strlen(envp[l.envc]) + 1;
+	if (l.strbytes + (l.argc + l.envc + 3 + NAUXV * 2) * 8 + 64 > LINUX_ARG_ROOM)
 		return EXO_ERANGE;
+	if (elf_parse(prog, psize, EXOS_SCRATCH, &le) < 0 || le.native)
+		return EXO_EINVAL;
+	if (le.type == ET_DYN) {
+		/* Static PIE: it relocates itself from AT_PHDR. */
+		le.entry += PIE_BASE;
+		for (int i = 0; i < le.nsegs; i++)
+			le.seg[i].vaddr += PIE_BASE;
+		l.base = PIE_BASE;
+	}
 	if ((r = child_create(out)) < 0)
 		return (int)r;
-	if ((r = load_segments(out, lfile, lsize, &le)) < 0 ||
+	if ((r = give_segments(out, prog, &le)) < 0 ||
 	    (r = load_segments(out, rfile, rsize, &re)) < 0)
 		goto fail;
 	/* Where the program headers are mapped, and where its data ends. */
-	const struct elf64_ehdr *eh = (const void *)lfile;
+	const struct elf64_ehdr *eh = prog;
 	for (int i = 0; i < le.nsegs; i++) {
 		if (le.seg[i].offset == 0)
 			l.phdr = le.seg[i].vaddr + eh->e_phoff;
@@ -388,16 +413,36 @@ spawn_linux(const char *name, char *const argv[], char *const envp[],
 	    EXOS_LINUX_STACK_PAGES, EXO_PERM_W, fill_linux, &l);
 	if (r < 0 ||
 	    (r = exo_cap_copy(EXO_SLOT_CONSOLE, out->env, EXO_SLOT_CONSOLE,
-		 EXO_R_READ | EXO_R_WRITE | EXO_R_GRANT)) < 0 ||
-	    (r = copy_caps(out, caps, ncaps)) < 0 ||
-	    (r = exo_env_start(out->env, re.entry, startblock_va(&l.rt),
-		 startblock_va(&l.rt))) < 0)
+		 EXO_R_READ | EXO_R_WRITE | EXO_R_GRANT)) < 0)
 		goto fail;
+	*rip = re.entry;
+	*arg = startblock_va(&l.rt);
 	return 0;
 fail:
 	exo_env_destroy(out->env);
 	child_release(out);
 	return (int)r;
+}
+
+/* The same, for a program in the boot image, started at once. */
+int
+spawn_linux(const char *name, char *const argv[], char *const envp[],
+    const struct spawn_cap *caps, int ncaps, struct child *out)
+{
+	uint64_t size, rip, arg;
+	const uint8_t *file = bootimg_file(name, &size);
+	int r;
+
+	if (file == NULL)
+		return EXO_ENOENT;
+	if ((r = spawn_linux_image(file, size, argv, envp, out, &rip, &arg)) < 0)
+		return r;
+	if ((r = copy_caps(out, caps, ncaps)) < 0 ||
+	    (r = (int)exo_env_start(out->env, rip, arg, arg)) < 0) {
+		exo_env_destroy(out->env);
+		child_release(out);
+	}
+	return r;
 }
 
 int

@@ -26,16 +26,25 @@ static const struct spawn_cap machine_cap = {
 	EXO_SLOT_MACHINE, EXO_SLOT_MACHINE, EXO_R_CALL | EXO_R_GRANT,
 };
 
+/*
+ * Linux programs run under sysd, ExOS's system server (libos/sysd/), which
+ * gives them a file system, pipes, a terminal and a process table; it
+ * exits with the program's status.
+ */
 static int
 run_program(char **argv, uint64_t timeout_ns, struct exo_envinfo *info)
 {
-	static char *envp[] = { "HOME=/", "PATH=/bin", "TERM=vt100", NULL };
+	char *sysd_argv[MAXARGS + 3] = { "sysd", "--" };
 	struct child c;
-	int r = bootimg_is_linux(argv[0])
-	    ? spawn_linux(argv[0], argv, envp, &machine_cap, 1, &c)
-	    : spawn_caps(argv[0], argv, &machine_cap, 1, &c);
+	int r, n = 0;
 
-	if (r < 0)
+	if (bootimg_is_linux(argv[0])) {
+		while (argv[n] && n < MAXARGS)
+			sysd_argv[2 + n] = argv[n], n++;
+		sysd_argv[2 + n] = NULL;
+		argv = sysd_argv;
+	}
+	if ((r = spawn_caps(argv[0], argv, &machine_cap, 1, &c)) < 0)
 		return r;
 	r = child_wait(&c, timeout_ns, info);
 	if (r == EXO_EAGAIN)

@@ -23,7 +23,49 @@ int64_t linux_sigprocmask(int how, const uint64_t *set, uint64_t *old,
 void linux_sigreturn(struct exo_excframe *f);
 void linux_reregister(void);
 int64_t linux_fork(struct exo_excframe *f);
-int64_t linux_wait4(int64_t pid, int *status, int options);
 int linux_cow_fault(uint64_t addr, uint64_t err);
+
+/* Signals (signal.c). */
+extern uint64_t linux_pending;
+void linux_signals_inherit(uint64_t ignored, uint64_t mask);
+uint64_t linux_blocked(void);
+int linux_signal_deliverable(void);
+int linux_signal_restarts(void);
+void linux_deliver(struct exo_excframe *f, uint64_t mask);
+
+/* sysd's services (files.c). */
+struct iovec;
+struct pollfd;
+extern int linux_have_sysd;
+extern int64_t linux_pid;
+int linux_sysd_init(void);
+int linux_uok(uint64_t va, uint64_t len, int write);
+int64_t linux_sysd_call(uint64_t w[6]);
+int64_t linux_sysd(uint64_t op, uint64_t a, uint64_t b, uint64_t c, uint64_t d);
+int64_t linux_read(int64_t fd, void *buf, uint64_t n);
+int64_t linux_write(int64_t fd, const void *buf, uint64_t n);
+int64_t linux_pread(int64_t fd, void *buf, uint64_t n, int64_t off, int write);
+int64_t linux_rwv(int64_t fd, const struct iovec *iov, int64_t n, int write);
+int64_t linux_openat(int64_t dirfd, const char *path, uint64_t flags, uint64_t mode);
+int64_t linux_fstatat(int64_t dirfd, const char *path, void *st, uint64_t flags);
+int64_t linux_fstat(int64_t fd, void *st);
+int64_t linux_getdents(int64_t fd, void *buf, uint64_t n);
+int64_t linux_readlinkat(int64_t dirfd, const char *path, char *buf, int64_t n);
+int64_t linux_getcwd(char *buf, uint64_t n);
+int64_t linux_pipe2(int *fds, uint64_t flags);
+int64_t linux_ioctl(int64_t fd, uint64_t req, void *arg);
+int64_t linux_poll(struct pollfd *fds, uint64_t n, int64_t timeout_ms);
+int64_t linux_select(int64_t n, uint64_t *rd, uint64_t *wr, uint64_t *ex,
+    int64_t timeout_ms);
+int64_t linux_path_call(uint64_t op, const char *path, uint64_t a, uint64_t b,
+    uint64_t c);
+int64_t linux_two_path_call(uint64_t op, const char *p1, const char *p2,
+    uint64_t a, uint64_t b, uint64_t c);
+int64_t linux_execve(const char *path, char *const *argv, char *const *envp,
+    uint64_t blocked);
+int64_t linux_wait4(int64_t pid, int *status, int options, void *rusage);
+int64_t linux_prlimit(int64_t pid, uint64_t res, const uint64_t *nw,
+    uint64_t *old);
+void linux_exit(int32_t wstatus) __attribute__((noreturn));
 
 #endif

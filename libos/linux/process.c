@@ -8,31 +8,25 @@
  * it.  A write to a copy-on-write page faults; linux_cow_fault gives the
  * writer its own copy.
  *
- * Not yet: a process table shared between processes (a child knows its
- * parent's id, a parent only its own children), exec, signals between
- * processes, shared mappings.
+ * sysd (libos/sysd/) makes the child's environment, owns its pid and
+ * keeps the process table; the parent's runtime fills and starts it.
+ * exec and wait are sysd's (files.c).
  */
 #include "../exos.h"
 #include "../internal.h"
+#include "../sysd/proto.h"
 #include "linux.h"
 
 #define COW ((uint64_t)LINUX_SOFT_COW << EXO_PTE_SOFT_SHIFT)
-#define ECHILD 10
 #define EAGAIN 11
 #define ENOMEM 12
-#define MAXCHILD 64
 /* A page of stack a forked child starts on, off the exception stack. */
 #define FORK_STACK_VA 0x00007b0000400000UL
-
-/* Our children: pid (= environment id) and our capability for each. */
-static struct {
-	int64_t pid;
-	struct child c;
-} kids[MAXCHILD];
 
 /* The registers the child starts with (carried over by the copy). */
 static struct exo_context fork_ctx;
 static uint64_t fork_fs;
+static int64_t fork_pid; /* the child's pid, for the child */
 
 #define UVPT ((const volatile uint64_t *)EXO_UVPT)
 #define UVPD ((const volatile uint64_t *)EXO_UVPD)
@@ -120,7 +114,8 @@ static int64_t
 bind_all(struct child *c)
 {
 	for (uint64_t a = 0; a < (EXO_ULIM >> 39); a++) {
-		if (!(UVPML4[a] & EXO_PTE_P) || a == EXOS_SCRATCH >> 39)
+		if (!(UVPML4[a] & EXO_PTE_P) || a == EXOS_SCRATCH >> 39 ||
+		    a == SYSD_WIN_VA >> 39) /* sysd gave the child its own */
 			continue;
 		for (uint64_t b = a << 9; b < (a + 1) << 9; b++) {
 			if (!(UVPDP[b] & EXO_PTE_P))
@@ -162,6 +157,8 @@ static void __attribute__((noreturn))
 fork_child(void)
 {
 	linux_reregister();
+	linux_pid = fork_pid;
+	linux_pending = 0; /* signals pending for the parent stay its own */
 	__asm__ volatile("wrfsbase %0" : : "r"(fork_fs));
 	exos_ctx_resume(&fork_ctx);
 }
@@ -170,13 +167,11 @@ int64_t
 linux_fork(struct exo_excframe *f)
 {
 	const uint64_t *r = (const uint64_t *)f;
-	int k;
-	int64_t err;
+	struct child c;
+	int64_t err = -EAGAIN, pid;
 
-	for (k = 0; k < MAXCHILD && kids[k].pid; k++)
-		;
-	if (k == MAXCHILD)
-		return -EAGAIN;
+	if (!linux_have_sysd)
+		return -38; /* ENOSYS: nobody to keep the process table */
 	/* The registers as at the system call; the child sees fork return 0. */
 	fork_ctx = (struct exo_context){
 		r[-12], r[-11], r[-10], r[-9], f->r11, r[-6], r[-5], r[-4],
@@ -184,30 +179,32 @@ linux_fork(struct exo_excframe *f)
 		f->rflags, f->rsp, 0,
 	};
 	__asm__ volatile("rdfsbase %0" : "=r"(fork_fs));
-	struct child *c = &kids[k].c;
 	int64_t se = slot_alloc(), sv = slot_alloc();
-	if (se < 0 || sv < 0 || exo_env_create((uint64_t)se, (uint64_t)sv) < 0) {
+	if (se < 0 || sv < 0) {
 		if (se >= 0)
 			slot_free((uint64_t)se);
-		if (sv >= 0)
-			slot_free((uint64_t)sv);
-		return -EAGAIN;
+		return -ENOMEM;
 	}
-	c->env = (uint64_t)se;
-	c->vspace = (uint64_t)sv;
-	struct exo_envinfo in;
-	exo_env_info(c->env, &in);
-	c->id = in.id;
-	if ((err = bind_all(c)) < 0 || start_stack(c) < 0 ||
-	    exo_cap_copy(EXO_SLOT_CONSOLE, c->env, EXO_SLOT_CONSOLE,
+	uint64_t w[6] = { SYSD_FORK, (uint64_t)se, (uint64_t)sv, 0, 0, 0 };
+	if ((pid = linux_sysd_call(w)) < 0) {
+		slot_free((uint64_t)se);
+		slot_free((uint64_t)sv);
+		return pid;
+	}
+	c.env = (uint64_t)se;
+	c.vspace = (uint64_t)sv;
+	c.id = (exo_envid_t)w[1];
+	fork_pid = pid;
+	if ((err = bind_all(&c)) < 0 || start_stack(&c) < 0 ||
+	    exo_cap_copy(EXO_SLOT_CONSOLE, c.env, EXO_SLOT_CONSOLE,
 		EXO_R_READ | EXO_R_WRITE | EXO_R_GRANT) < 0 ||
-	    exo_env_start(c->env, (uint64_t)fork_child,
+	    exo_env_start(c.env, (uint64_t)fork_child,
 		FORK_STACK_VA + EXO_PGSIZE, 0) < 0) {
-		exo_env_destroy(c->env);
-		child_release(c);
+		child_release(&c);
+		linux_sysd(SYSD_FORK_ABORT, (uint64_t)pid, 0, 0, 0);
 		return err < 0 ? err : -EAGAIN;
 	}
-	kids[k].pid = c->id;
+	child_release(&c); /* sysd keeps the child; we need no hold on it */
 	/*
 	 * The way back to the program writes just below its red zone, from
 	 * the exception stack, where a copy-on-write fault cannot be taken:
@@ -216,7 +213,7 @@ linux_fork(struct exo_excframe *f)
 	for (uint64_t va = (f->rsp - 256) & ~(EXO_PGSIZE - 1); va < f->rsp;
 	     va += EXO_PGSIZE)
 		linux_cow_fault(va, 2);
-	return c->id;
+	return pid;
 }
 
 /*
@@ -247,33 +244,4 @@ linux_cow_fault(uint64_t addr, uint64_t err)
 	struct exo_ptop m = { va, s, 1, EXO_PT_MAP, (uint8_t)perm, 0, 0 };
 	return exo_pt_batch(EXO_SLOT_VSPACE, o, 2) == 2 &&
 	    exo_pt_batch(EXO_SLOT_VSPACE, &m, 1) == 1 ? 0 : -1;
-}
-
-int64_t
-linux_wait4(int64_t pid, int *status, int options)
-{
-	for (;;) {
-		int any = 0;
-		for (int k = 0; k < MAXCHILD; k++) {
-			struct exo_envinfo in;
-			if (!kids[k].pid || (pid > 0 && kids[k].pid != pid))
-				continue;
-			any = 1;
-			if (exo_env_info(kids[k].c.env, &in) < 0 ||
-			    in.state != EXO_ENV_DEAD)
-				continue;
-			int64_t done = kids[k].pid;
-			if (status)
-				*status = in.cause == EXO_CAUSE_EXIT ?
-				    (int)((in.status & 0xff) << 8) : 9; /* SIGKILL */
-			child_release(&kids[k].c);
-			kids[k].pid = 0;
-			return done;
-		}
-		if (!any)
-			return -ECHILD;
-		if (options & 1) /* WNOHANG */
-			return 0;
-		exo_yield(EXO_ENV_ANY);
-	}
 }

@@ -7,16 +7,20 @@
  * the kernel would have done on Linux.  rt_sigreturn puts the registers of
  * the ucontext back the same way.  No kernel entry in either direction.
  *
- * Not yet: signal masks beyond bookkeeping, the FPU state in the frame,
- * the callee-saved registers in the ucontext (they are preserved, as the
- * ABI has the handler preserve them, but read as 0), signals from other
- * processes.
+ * Signals from other processes (kill, the terminal, SIGCHLD) reach sysd,
+ * which reports those the program handles in its next reply; they are
+ * delivered the same way when the system call returns (linux_deliver).
+ * Not yet: the FPU state in the frame, the callee-saved registers in the
+ * ucontext (they are preserved, as the ABI has the handler preserve them,
+ * but read as 0), delivery to a process that makes no system calls.
  */
 #include "../exos.h"
+#include "../sysd/proto.h"
 #include "linux.h"
 
 #define NSIG 65
 #define SA_SIGINFO 0x4
+#define SA_RESTART 0x10000000
 #define SA_NODEFER 0x40000000
 #define SA_RESETHAND 0x80000000
 #define SIG_DFL 0
@@ -54,6 +58,34 @@ struct lx_sigframe {
 
 static struct lx_sigaction actions[NSIG];
 static uint64_t blocked;
+uint64_t linux_pending; /* reported by sysd, not yet delivered */
+
+/* What sysd must know of a disposition to act for us. */
+static uint64_t
+disp_of(uint64_t handler)
+{
+	return handler == SIG_DFL ? SYSD_SIG_DFL
+	    : handler == SIG_IGN ? SYSD_SIG_IGN : SYSD_SIG_HANDLE;
+}
+
+/* After exec: what the old image ignored and blocked stays so. */
+void
+linux_signals_inherit(uint64_t ignored, uint64_t mask)
+{
+	for (int sig = 1; sig < NSIG; sig++)
+		if (ignored & (1UL << (sig - 1)))
+			actions[sig].handler = SIG_IGN;
+	blocked = mask;
+}
+
+uint64_t
+linux_blocked(void)
+{
+	return blocked;
+}
+
+/* Signals that can never be blocked. */
+#define UNBLOCKABLE ((1UL << 8) | (1UL << 18)) /* SIGKILL, SIGSTOP */
 
 int64_t
 linux_sigaction(int sig, const struct lx_sigaction *act, struct lx_sigaction *old,
@@ -61,10 +93,19 @@ linux_sigaction(int sig, const struct lx_sigaction *act, struct lx_sigaction *ol
 {
 	if (sig < 1 || sig >= NSIG || setsize != 8 || sig == 9 || sig == 19)
 		return -22; /* EINVAL (SIGKILL and SIGSTOP cannot be caught) */
+	if ((act && !linux_uok((uint64_t)act, sizeof(*act), 0)) ||
+	    (old && !linux_uok((uint64_t)old, sizeof(*old), 1)))
+		return -14; /* EFAULT */
 	if (old)
 		*old = actions[sig];
-	if (act)
+	if (act) {
+		uint64_t was = disp_of(actions[sig].handler);
 		actions[sig] = *act;
+		if (linux_have_sysd && disp_of(act->handler) != was)
+			linux_sysd(SYSD_SIGDISP, (uint64_t)sig, disp_of(act->handler), 0, 0);
+		if (act->handler == SIG_IGN)
+			linux_pending &= ~(1UL << (sig - 1));
+	}
 	return 0;
 }
 
@@ -73,17 +114,22 @@ linux_sigprocmask(int how, const uint64_t *set, uint64_t *old, uint64_t setsize)
 {
 	if (setsize != 8)
 		return -22;
+	if ((set && !linux_uok((uint64_t)set, 8, 0)) ||
+	    (old && !linux_uok((uint64_t)old, 8, 1)))
+		return -14; /* EFAULT */
+	uint64_t s = set ? *set : 0;
+	if (set && how != 0 && how != 1 && how != 2)
+		return -22;
 	if (old)
 		*old = blocked;
 	if (set) {
 		if (how == 0)
-			blocked |= *set;
+			blocked |= s;
 		else if (how == 1)
-			blocked &= ~*set;
-		else if (how == 2)
-			blocked = *set;
+			blocked &= ~s;
 		else
-			return -22;
+			blocked = s;
+		blocked &= ~UNBLOCKABLE;
 	}
 	return 0;
 }
@@ -112,21 +158,23 @@ signal_of(int cls, int *code)
  */
 #define SAVED(f, i) (((uint64_t *)(f))[-(i)])
 
+/*
+ * Resumes the program in its handler for sig, with a Linux signal frame
+ * below its red zone holding the context f describes; its rt_sigreturn
+ * comes back to that context, with the mask restored to mask.
+ */
 static void
-on_exception(int cls, struct exo_excframe *f)
+push_frame(struct exo_excframe *f, int sig, int cls, int code, uint64_t addr,
+    uint64_t mask)
 {
-	int code, sig = signal_of(cls, &code);
 	const struct lx_sigaction *a = &actions[sig];
-
-	if (cls == EXO_EXC_PF && linux_cow_fault(f->addr, f->err) == 0)
-		return; /* the store now goes to our own copy */
-	if (a->handler == SIG_DFL || a->handler == SIG_IGN) {
-		printf("exos: signal %d (exception %d at rip %lx, address %lx): "
-		       "terminated\n", sig, cls, f->rip, f->addr);
-		exit(128 + sig);
-	}
 	uint64_t sp = ((f->rsp - 128 - sizeof(struct lx_sigframe)) & ~15UL) - 8;
 	struct lx_sigframe *fr = (void *)sp;
+
+	if (!linux_uok(sp, sizeof(*fr), 1)) {
+		/* No stack to run the handler on: as Linux, SIGSEGV kills. */
+		linux_exit(11);
+	}
 	memset(fr, 0, sizeof(*fr));
 	fr->pretcode = a->restorer;
 	uint64_t *g = fr->uc.gregs;
@@ -134,15 +182,18 @@ on_exception(int cls, struct exo_excframe *f)
 	g[R8] = SAVED(f, 4), g[R9] = SAVED(f, 5), g[R10] = SAVED(f, 6);
 	g[RAX] = f->rax, g[RCX] = f->rcx, g[R11] = f->r11;
 	g[RSP] = f->rsp, g[RIP] = f->rip, g[EFL] = f->rflags;
-	g[ERR] = f->err, g[TRAPNO] = (uint64_t)cls, g[CR2] = f->addr;
+	g[ERR] = cls >= 0 ? f->err : 0;
+	g[TRAPNO] = cls >= 0 ? (uint64_t)cls : 0;
+	g[CR2] = cls == EXO_EXC_PF ? f->addr : 0;
 	g[CSGSFS] = 0x33;
-	fr->uc.sigmask = blocked;
+	fr->uc.sigmask = mask;
 	fr->info.signo = sig;
-	/* SEGV_MAPERR for a missing page, SEGV_ACCERR for a protected one. */
-	fr->info.code = cls == EXO_EXC_PF ? (f->err & 1 ? 2 : 1) : code;
-	fr->info.addr = cls == EXO_EXC_PF ? f->addr : f->rip;
+	fr->info.code = code;
+	fr->info.addr = addr;
+	blocked |= a->mask;
 	if (!(a->flags & SA_NODEFER))
 		blocked |= 1UL << (sig - 1);
+	blocked &= ~UNBLOCKABLE;
 	/* Resume into the handler, as if called by the restorer. */
 	SAVED(f, 1) = (uint64_t)sig;
 	SAVED(f, 2) = (uint64_t)&fr->info;
@@ -153,6 +204,74 @@ on_exception(int cls, struct exo_excframe *f)
 	f->rflags &= ~0x40500UL; /* TF, DF, AC */
 	if (a->flags & SA_RESETHAND)
 		actions[sig].handler = SIG_DFL;
+}
+
+static void
+on_exception(int cls, struct exo_excframe *f)
+{
+	int code, sig = signal_of(cls, &code);
+	const struct lx_sigaction *a = &actions[sig];
+
+	if (cls == EXO_EXC_PF && linux_cow_fault(f->addr, f->err) == 0)
+		return; /* the store now goes to our own copy */
+	if (a->handler == SIG_DFL || a->handler == SIG_IGN ||
+	    (blocked & (1UL << (sig - 1)))) {
+		printf("exos: signal %d (exception %d at rip %lx, address %lx): "
+		       "terminated\n", sig, cls, f->rip, f->addr);
+		linux_exit(sig);
+	}
+	/* SEGV_MAPERR for a missing page, SEGV_ACCERR for a protected one. */
+	if (cls == EXO_EXC_PF)
+		code = f->err & 1 ? 2 : 1;
+	push_frame(f, sig, cls, code, cls == EXO_EXC_PF ? f->addr : f->rip, blocked);
+}
+
+/* Is a signal pending that the program would now run a handler for? */
+int
+linux_signal_deliverable(void)
+{
+	return (linux_pending & ~blocked) != 0;
+}
+
+/* Does sig's handler ask for interrupted calls to be restarted? */
+int
+linux_signal_restarts(void)
+{
+	uint64_t ready = linux_pending & ~blocked;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		if (ready & (1UL << (sig - 1)))
+			return (actions[sig].flags & SA_RESTART) != 0;
+	return 0;
+}
+
+/*
+ * As a system call returns (f holds its result): runs the handler of the
+ * lowest pending signal not blocked, restoring mask when it returns.
+ */
+void
+linux_deliver(struct exo_excframe *f, uint64_t mask)
+{
+	uint64_t ready = linux_pending & ~blocked;
+
+	for (int sig = 1; sig < NSIG && ready; sig++) {
+		uint64_t bit = 1UL << (sig - 1);
+		if (!(ready & bit))
+			continue;
+		linux_pending &= ~bit;
+		uint64_t h = actions[sig].handler;
+		if (h == SIG_IGN)
+			continue;
+		if (h == SIG_DFL) {
+			/* The disposition changed after sysd reported it. */
+			if (sig == 17 || sig == 18 || sig == 23 || sig == 28 ||
+			    (sig >= 19 && sig <= 22))
+				continue;
+			linux_exit(sig);
+		}
+		push_frame(f, sig, -1, 0 /* SI_USER */, 0, mask);
+		return;
+	}
 }
 
 /* rt_sigreturn: called by the restorer, rsp at the ucontext. */

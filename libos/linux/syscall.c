@@ -4,23 +4,29 @@
  * (EXO_EXC_SYSCALL), arguments intact; it answers in the frame's rax and
  * the program resumes after its syscall instruction without the kernel.
  *
- * So far: what a static musl program needs to start, print, allocate
- * memory, catch the signals its own faults raise (signal.c) and exit.
- * Everything else answers -ENOSYS, never a silent success.  Processes,
- * files and pipes come with the ExOS issue.
+ * Memory, time and signal handling are answered here, in the process;
+ * files, pipes, the terminal and the process table by sysd (files.c).
+ * Everything else answers -ENOSYS, never a silent success.
  */
 #include "../exos.h"
 #include "../internal.h"
+#include "../sysd/lxsig.h"
+#include "../sysd/proto.h"
 #include "linux.h"
 
 #define ENOENT 2
+#define ESRCH 3
+#define EINTR 4
 #define EBADF 9
+#define ECHILD 10
 #define ENOMEM 12
 #define EFAULT 14
 #define EINVAL 22
 #define ENOTTY 25
 #define ENOSYS 38
 
+#define AT_FDCWD (-100)
+#define WIN0 (*(uint8_t *)SYSD_WIN_VA)
 #define MMAP_BASE 0x0000100000000000UL
 #define PROT_WRITE 0x2
 #define PROT_EXEC 0x4
@@ -64,7 +70,7 @@ map_fresh_soft(uint64_t va, uint64_t len, int perm, uint8_t soft)
 }
 
 static int64_t
-sys_write(int fd, const char *buf, uint64_t len)
+cons_write(int fd, const char *buf, uint64_t len)
 {
 	uint64_t done = 0;
 
@@ -80,7 +86,7 @@ sys_write(int fd, const char *buf, uint64_t len)
 }
 
 static int64_t
-sys_read(int fd, char *buf, uint64_t len)
+cons_read(int fd, char *buf, uint64_t len)
 {
 	int64_t r;
 
@@ -94,12 +100,12 @@ sys_read(int fd, char *buf, uint64_t len)
 }
 
 static int64_t
-sys_writev(int fd, const struct iovec *iov, int n)
+cons_writev(int fd, const struct iovec *iov, int n)
 {
 	int64_t total = 0;
 
 	for (int i = 0; i < n; i++) {
-		int64_t r = sys_write(fd, iov[i].base, iov[i].len);
+		int64_t r = cons_write(fd, iov[i].base, iov[i].len);
 		if (r < 0)
 			return total ? total : r;
 		total += r;
@@ -215,22 +221,6 @@ sys_munmap(uint64_t addr, uint64_t len)
 	return 0;
 }
 
-struct winsize {
-	uint16_t row, col, xpixel, ypixel;
-};
-
-static int64_t
-sys_ioctl(int fd, uint64_t req, void *arg)
-{
-	if (fd < 0 || fd > 2)
-		return -EBADF;
-	if (req == 0x5413) { /* TIOCGWINSZ: the console is a terminal */
-		*(struct winsize *)arg = (struct winsize){ 24, 80, 0, 0 };
-		return 0;
-	}
-	return -ENOTTY;
-}
-
 struct utsname {
 	char sysname[65], nodename[65], release[65], version[65], machine[65],
 	    domainname[65];
@@ -273,40 +263,215 @@ sys_getrandom(uint8_t *buf, uint64_t len)
 	return (int64_t)len;
 }
 
-/* Sleeps by giving the processor away until the time has passed. */
+/*
+ * Sleeps by giving the processor away until the time has passed, asking
+ * sysd meanwhile whether a signal came (EINTR).
+ */
 static int64_t
-sleep_until(uint64_t deadline_ns)
+sleep_until(uint64_t deadline_ns, uint64_t *rem)
 {
-	while (time_ns() < deadline_ns)
+	uint64_t now;
+
+	while ((now = time_ns()) < deadline_ns) {
+		if (linux_have_sysd) {
+			linux_sysd(SYSD_GETPPID, 0, 0, 0, 0);
+			if (linux_signal_deliverable()) {
+				if (rem) {
+					rem[0] = (deadline_ns - now) / 1000000000UL;
+					rem[1] = (deadline_ns - now) % 1000000000UL;
+				}
+				return -EINTR;
+			}
+		}
 		exo_yield(EXO_ENV_ANY);
+	}
 	return 0;
 }
 
 static int64_t
 sys_clock_nanosleep(int clock, int flags, const uint64_t *req, uint64_t *rem)
 {
-	if (req[1] >= 1000000000UL)
+	if (!linux_uok((uint64_t)req, 16, 0) || (rem && !linux_uok((uint64_t)rem, 16, 1)))
+		return -EFAULT;
+	if (req[1] >= 1000000000UL || (int64_t)req[0] < 0)
 		return -EINVAL;
 	uint64_t ns = req[0] * 1000000000UL + req[1];
 	if (flags & 1) { /* TIMER_ABSTIME */
 		if (clock == 0) /* CLOCK_REALTIME */
 			ns -= EXO_INFO->boot_epoch * 1000000000UL;
-		return sleep_until(ns);
+		return sleep_until(ns, NULL);
 	}
 	if (rem)
 		rem[0] = rem[1] = 0;
-	return sleep_until(time_ns() + ns);
+	return sleep_until(time_ns() + ns, rem);
+}
+
+/* rt_sigsuspend and pause: wait, with mask, for a handled signal. */
+static int64_t
+sys_sigsuspend(const uint64_t *mask, uint64_t *restore)
+{
+	uint64_t old = linux_blocked(), m;
+
+	if (mask && !linux_uok((uint64_t)mask, 8, 0))
+		return -EFAULT;
+	m = mask ? *mask : old;
+	linux_sigprocmask(2, &m, NULL, 8);
+	for (;;) {
+		linux_sysd(SYSD_GETPPID, 0, 0, 0, 0);
+		if (linux_signal_deliverable())
+			break;
+		exo_yield(EXO_ENV_ANY);
+	}
+	*restore = old; /* the handler returns to the old mask */
+	return -EINTR;
+}
+
+/* The calls that only need sysd, by Linux number. */
+static int64_t
+sysd_dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+    uint64_t a4)
+{
+	switch (nr) {
+	case 0: return linux_read((int64_t)a0, (void *)a1, a2);
+	case 1: return linux_write((int64_t)a0, (const void *)a1, a2);
+	case 2: return linux_openat(AT_FDCWD, (const char *)a0, a1, a2);
+	case 3: return linux_sysd(SYSD_CLOSE, a0, 0, 0, 0);
+	case 4: return linux_fstatat(AT_FDCWD, (const char *)a0, (void *)a1, 0);
+	case 5: return linux_fstat((int64_t)a0, (void *)a1);
+	case 6: return linux_fstatat(AT_FDCWD, (const char *)a0, (void *)a1, 0x100);
+	case 7: return linux_poll((struct pollfd *)a0, a1, (int64_t)(int)a2);
+	case 8: return linux_sysd(SYSD_LSEEK, a0, a1, a2, 0);
+	case 16: return linux_ioctl((int64_t)a0, a1, (void *)a2);
+	case 17: return linux_pread((int64_t)a0, (void *)a1, a2, (int64_t)a3, 0);
+	case 18: return linux_pread((int64_t)a0, (void *)a1, a2, (int64_t)a3, 1);
+	case 19: return linux_rwv((int64_t)a0, (const struct iovec *)a1, (int64_t)a2, 0);
+	case 20: return linux_rwv((int64_t)a0, (const struct iovec *)a1, (int64_t)a2, 1);
+	case 21: return linux_path_call(SYSD_FACCESSAT, (const char *)a0, (uint64_t)AT_FDCWD, a1, 0);
+	case 22: return linux_pipe2((int *)a0, 0);
+	case 23: {
+		uint64_t *tv = (uint64_t *)a4;
+		int64_t ms = -1;
+		if (tv) {
+			if (!linux_uok(a4, 16, 0))
+				return -EFAULT;
+			ms = (int64_t)(tv[0] * 1000 + tv[1] / 1000);
+		}
+		return linux_select((int64_t)a0, (uint64_t *)a1, (uint64_t *)a2, (uint64_t *)a3, ms);
+	}
+	case 32: return linux_sysd(SYSD_DUP, a0, 0, 0, 0);
+	case 33: return linux_sysd(SYSD_DUP3, a0, a1, (uint64_t)-1, 0);
+	case 40: {
+		int64_t *off = (int64_t *)a2, r;
+		if (off && !linux_uok(a2, 8, 1))
+			return -EFAULT;
+		uint64_t w = off ? (uint64_t)*off : (uint64_t)-1;
+		if (off && *off < 0)
+			return -EINVAL;
+		r = linux_sysd(SYSD_SENDFILE, a0, a1, a3, w);
+		if (r > 0 && off)
+			*off += r;
+		return r;
+	}
+	case 62: return linux_sysd(SYSD_KILL, a0, a1, 0, 0);
+	case 72: return linux_sysd(SYSD_FCNTL, a0, a1, a2, 0);
+	case 76: return linux_path_call(SYSD_TRUNCATE, (const char *)a0, a1, 0, 0);
+	case 77: return linux_sysd(SYSD_FTRUNCATE, a0, a1, 0, 0);
+	case 79: return linux_getcwd((char *)a0, a1);
+	case 80: return linux_path_call(SYSD_CHDIR, (const char *)a0, 0, 0, 0);
+	case 81: return linux_sysd(SYSD_FCHDIR, a0, 0, 0, 0);
+	case 82: return linux_two_path_call(SYSD_RENAMEAT, (const char *)a0, (const char *)a1, (uint64_t)AT_FDCWD, (uint64_t)AT_FDCWD, 0);
+	case 83: return linux_path_call(SYSD_MKDIRAT, (const char *)a0, (uint64_t)AT_FDCWD, a1, 0);
+	case 84: return linux_path_call(SYSD_UNLINKAT, (const char *)a0, (uint64_t)AT_FDCWD, 0x200, 0);
+	case 85: return linux_openat(AT_FDCWD, (const char *)a0, 0x241, a1); /* creat */
+	case 86: return linux_two_path_call(SYSD_LINKAT, (const char *)a0, (const char *)a1, (uint64_t)AT_FDCWD, (uint64_t)AT_FDCWD, 0);
+	case 87: return linux_path_call(SYSD_UNLINKAT, (const char *)a0, (uint64_t)AT_FDCWD, 0, 0);
+	case 88: return linux_two_path_call(SYSD_SYMLINKAT, (const char *)a0, (const char *)a1, (uint64_t)AT_FDCWD, 0, 0);
+	case 89: return linux_readlinkat(AT_FDCWD, (const char *)a0, (char *)a1, (int64_t)a2);
+	case 90: return linux_path_call(SYSD_FCHMODAT, (const char *)a0, (uint64_t)AT_FDCWD, a1, 0);
+	case 91: {
+		if (linux_sysd(SYSD_FCNTL, a0, LX_F_GETFD, 0, 0) < 0)
+			return -EBADF;
+		WIN0 = 0;
+		return linux_sysd(SYSD_FCHMODAT, a0, a1, 0, 0);
+	}
+	case 92: case 93: case 94: case 260: /* chown: one user owns all */
+		return 0;
+	case 95: return linux_sysd(SYSD_UMASK, a0, 0, 0, 0);
+	case 97: { /* getrlimit */
+		return linux_prlimit(0, a0, NULL, (uint64_t *)a1);
+	}
+	case 160: return linux_prlimit(0, a0, (const uint64_t *)a1, NULL);
+	case 302: return linux_prlimit((int64_t)a0, a1, (const uint64_t *)a2, (uint64_t *)a3);
+	case 109: return linux_sysd(SYSD_SETPGID, a0, a1, 0, 0);
+	case 110: return linux_sysd(SYSD_GETPPID, 0, 0, 0, 0);
+	case 111: return linux_sysd(SYSD_GETPGID, 0, 0, 0, 0);
+	case 112: return linux_sysd(SYSD_SETSID, 0, 0, 0, 0);
+	case 121: return linux_sysd(SYSD_GETPGID, a0, 0, 0, 0);
+	case 124: return linux_sysd(SYSD_GETSID, a0, 0, 0, 0);
+	case 133: return linux_path_call(SYSD_MKNODAT, (const char *)a0, (uint64_t)AT_FDCWD, a1, a2);
+	case 200: /* tkill: our one thread */
+		if ((int64_t)a0 != linux_pid)
+			return -ESRCH;
+		return linux_sysd(SYSD_KILL, a0, a1, 0, 0);
+	case 234: /* tgkill */
+		if ((int64_t)a0 != linux_pid || (int64_t)a1 != linux_pid)
+			return -ESRCH;
+		return linux_sysd(SYSD_KILL, a0, a2, 0, 0);
+	case 217: return linux_getdents((int64_t)a0, (void *)a1, a2);
+	case 257: return linux_openat((int64_t)a0, (const char *)a1, a2, a3);
+	case 258: return linux_path_call(SYSD_MKDIRAT, (const char *)a1, a0, a2, 0);
+	case 259: return linux_path_call(SYSD_MKNODAT, (const char *)a1, a0, a2, a3);
+	case 262: return linux_fstatat((int64_t)a0, (const char *)a1, (void *)a2, a3);
+	case 263: return linux_path_call(SYSD_UNLINKAT, (const char *)a1, a0, a2, 0);
+	case 264: return linux_two_path_call(SYSD_RENAMEAT, (const char *)a1, (const char *)a3, a0, a2, 0);
+	case 316: return linux_two_path_call(SYSD_RENAMEAT, (const char *)a1, (const char *)a3, a0, a2, a4);
+	case 265: return linux_two_path_call(SYSD_LINKAT, (const char *)a1, (const char *)a3, a0, a2, a4);
+	case 266: return linux_two_path_call(SYSD_SYMLINKAT, (const char *)a0, (const char *)a2, a1, 0, 0);
+	case 267: return linux_readlinkat((int64_t)a0, (const char *)a1, (char *)a2, (int64_t)a3);
+	case 268: return linux_path_call(SYSD_FCHMODAT, (const char *)a1, a0, a2, 0);
+	case 269: return linux_path_call(SYSD_FACCESSAT, (const char *)a1, a0, a2, 0);
+	case 439: return linux_path_call(SYSD_FACCESSAT, (const char *)a1, a0, a2, a3);
+	case 271: { /* ppoll */
+		const uint64_t *ts = (const uint64_t *)a2;
+		int64_t ms = -1;
+		if (ts) {
+			if (!linux_uok(a2, 16, 0))
+				return -EFAULT;
+			ms = (int64_t)(ts[0] * 1000 + ts[1] / 1000000);
+		}
+		return linux_poll((struct pollfd *)a0, a1, ms);
+	}
+	case 270: { /* pselect6 */
+		const uint64_t *ts = (const uint64_t *)a4;
+		int64_t ms = -1;
+		if (ts) {
+			if (!linux_uok(a4, 16, 0))
+				return -EFAULT;
+			ms = (int64_t)(ts[0] * 1000 + ts[1] / 1000000);
+		}
+		return linux_select((int64_t)a0, (uint64_t *)a1, (uint64_t *)a2, (uint64_t *)a3, ms);
+	}
+	case 292: return linux_sysd(SYSD_DUP3, a0, a1, a2, 0);
+	case 293: return linux_pipe2((int *)a0, a1);
+	case 61: return linux_wait4((int64_t)a0, (int *)a1, (int)a2, (void *)a3);
+	}
+	return -ENOSYS;
 }
 
 static int64_t
 dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
     uint64_t a4, uint64_t a5)
 {
+	if (linux_have_sysd) {
+		int64_t r = sysd_dispatch(nr, a0, a1, a2, a3, a4);
+		if (r != -ENOSYS)
+			return r;
+	}
 	switch (nr) {
 	case 0:
-		return sys_read((int)a0, (char *)a1, a2);
+		return cons_read((int)a0, (char *)a1, a2);
 	case 1:
-		return sys_write((int)a0, (const char *)a1, a2);
+		return cons_write((int)a0, (const char *)a1, a2);
 	case 9:
 		return sys_mmap(a0, a1, a2, a3, (int64_t)a4, a5);
 	case 10:
@@ -319,10 +484,8 @@ dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 		return linux_sigaction((int)a0, (const void *)a1, (void *)a2, a3);
 	case 14:
 		return linux_sigprocmask((int)a0, (const uint64_t *)a1, (uint64_t *)a2, a3);
-	case 16:
-		return sys_ioctl((int)a0, a1, (void *)a2);
 	case 20:
-		return sys_writev((int)a0, (const struct iovec *)a1, (int)a2);
+		return cons_writev((int)a0, (const struct iovec *)a1, (int)a2);
 	case 35: /* nanosleep */
 		return sys_clock_nanosleep(1, 0, (const uint64_t *)a0, (uint64_t *)a1);
 	case 230:
@@ -333,19 +496,17 @@ dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 	case 107: /* geteuid */
 	case 108: /* getegid */
 		return 0;
-	case 61:
-		return linux_wait4((int64_t)a0, (int *)a1, (int)a2);
-	case 110: /* getppid */
-		return EXO_SELF->parent;
 	case 24: /* sched_yield */
 		exo_yield(EXO_ENV_ANY);
 		return 0;
 	case 39: /* getpid */
 	case 186: /* gettid */
-		return EXO_SELF->id;
+		return linux_have_sysd ? linux_pid : EXO_SELF->id;
+	case 110: /* getppid, without sysd */
+		return EXO_SELF->parent;
 	case 60:  /* exit */
 	case 231: /* exit_group */
-		exit((int)(a0 & 0xff));
+		linux_exit((int32_t)((a0 & 0xff) << 8));
 	case 63:
 		return sys_uname((struct utsname *)a0);
 	case 158: /* arch_prctl */
@@ -361,7 +522,7 @@ dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 		}
 		return -EINVAL;
 	case 218: /* set_tid_address */
-		return EXO_SELF->id;
+		return linux_have_sysd ? linux_pid : EXO_SELF->id;
 	case 228:
 		return sys_clock_gettime((int)a0, (uint64_t *)a1);
 	case 318:
@@ -370,25 +531,58 @@ dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 	return -ENOSYS;
 }
 
+/* Which calls a SA_RESTART handler restarts (those that can wait). */
+static int
+restartable(uint64_t nr)
+{
+	return nr == 0 || nr == 1 || nr == 17 || nr == 18 || nr == 19 ||
+	    nr == 20 || nr == 61 || nr == 40;
+}
+
 /*
  * The handler: the six argument registers are where the trampoline pushed
- * them, just below the frame (rdi, rsi, rdx, r8, r9, r10 downwards).
+ * them, just below the frame (rdi, rsi, rdx, r8, r9, r10 downwards).  As
+ * the call returns, a signal sysd reported runs its handler.
  */
 static void
 on_syscall(int cls, struct exo_excframe *f)
 {
 	const uint64_t *r = (const uint64_t *)f;
+	uint64_t nr = f->rax, mask = linux_blocked();
+	int64_t ret;
 
 	(void)cls;
-	if (f->rax == 15) { /* rt_sigreturn: every register comes back */
+	if (nr == 15) { /* rt_sigreturn: every register comes back */
 		linux_sigreturn(f);
 		return;
 	}
-	if (f->rax == 57 || f->rax == 58) { /* fork, vfork: every register goes */
-		f->rax = (uint64_t)linux_fork(f);
-		return;
+	if (nr == 57 || nr == 58) { /* fork, vfork: every register goes */
+		ret = linux_fork(f);
+	} else if (nr == 56 && (r[-1] & 0xff) == 17 &&
+	    !(r[-1] & ~(uint64_t)(0xff | 0x4000 | 0x100 | 0x200000 | 0x1000000))) {
+		/* clone as fork does it: SIGCHLD, perhaps VFORK|VM (musl's
+		 * posix_spawn), CHILD_SETTID/CLEARTID (glibc's fork). */
+		ret = (r[-1] & 0x100) ? -ENOSYS : linux_fork(f);
+	} else if (nr == 130) {
+		ret = sys_sigsuspend((const uint64_t *)r[-1], &mask);
+	} else if (nr == 34) {
+		ret = sys_sigsuspend(NULL, &mask);
+	} else if (nr == 59 || nr == 322) {
+		const char *path = (const char *)(nr == 59 ? r[-1] : r[-2]);
+		char *const *argv = (char *const *)(nr == 59 ? r[-2] : r[-3]);
+		char *const *envp = (char *const *)(nr == 59 ? r[-3] : r[-6]);
+		ret = linux_have_sysd ? linux_execve(path, argv, envp, mask) : -ENOSYS;
+	} else {
+		ret = dispatch(nr, r[-1], r[-2], r[-3], r[-6], r[-4], r[-5]);
 	}
-	f->rax = (uint64_t)dispatch(f->rax, r[-1], r[-2], r[-3], r[-6], r[-4], r[-5]);
+	f->rax = (uint64_t)ret;
+	if (!linux_signal_deliverable())
+		return;
+	if (ret == -EINTR && restartable(nr) && linux_signal_restarts()) {
+		f->rax = nr; /* the handler returns to the call, made again */
+		f->rip -= 2;
+	}
+	linux_deliver(f, mask);
 }
 
 /* A forked child starts with no handlers in the kernel: register ours. */
@@ -404,7 +598,7 @@ int
 linux_init(uint64_t brk)
 {
 	brk_start = brk_cur = brk_mapped = brk;
-	if (linux_signals_init() < 0)
+	if (linux_signals_init() < 0 || linux_sysd_init() < 0)
 		return -1;
 	return exos_exc_handle(EXO_EXC_SYSCALL, on_syscall);
 }

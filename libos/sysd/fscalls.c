@@ -1,0 +1,480 @@
+/*
+ * The file-system calls, on fs.c's tree: paths come from the caller's
+ * window (copied out once, NUL-checked), relative ones resolved from the
+ * caller's working directory or a directory descriptor.  The tree is
+ * populated at start: the boot image's programs in /bin (their contents
+ * borrowed from the image until written), the devices in /dev, /tmp.
+ */
+#include "../internal.h"
+#include "sysd.h"
+
+#define DEV_NULL ((1u << 8) | 3)
+#define DEV_ZERO ((1u << 8) | 5)
+#define DEV_TTY ((5u << 8) | 0)
+#define DEV_CONSOLE ((5u << 8) | 1)
+
+struct fs fs;
+static char path1[4097], path2[4097];
+
+/* Copies the NUL-terminated string at window offset off into buf. */
+static int
+win_path(struct proc *p, uint64_t off, char *buf)
+{
+	const char *s = (const char *)p->win + off;
+	uint64_t max = SYSD_WIN_SIZE - off;
+
+	for (uint64_t i = 0; i < max && i < 4096; i++) {
+		buf[i] = s[i];
+		if (s[i] == 0)
+			return (int)i + 1;
+	}
+	return -LX_ENAMETOOLONG;
+}
+
+struct fs_inode *
+fs_dir_of(struct proc *p, int64_t dirfd, int *err)
+{
+	struct file *f;
+	struct fs_stat st;
+
+	if (dirfd == LX_AT_FDCWD)
+		return p->cwd;
+	if ((f = fd_get(p, dirfd)) == NULL) {
+		*err = -LX_EBADF;
+		return NULL;
+	}
+	if (f->kind != F_INODE) {
+		*err = -LX_ENOTDIR;
+		return NULL;
+	}
+	fs_stat(f->ino, &st);
+	if ((st.mode & LX_S_IFMT) != LX_S_IFDIR) {
+		*err = -LX_ENOTDIR;
+		return NULL;
+	}
+	return f->ino;
+}
+
+/* The directory a path is relative to: absolute paths need none. */
+static struct fs_inode *
+base_of(struct proc *p, int64_t dirfd, const char *path, int *err)
+{
+	if (path[0] == '/')
+		return fs.root;
+	return fs_dir_of(p, dirfd, err);
+}
+
+struct lx_stat {
+	uint64_t dev, ino, nlink;
+	uint32_t mode, uid, gid, pad0;
+	uint64_t rdev;
+	int64_t size, blksize, blocks;
+	uint64_t atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
+	int64_t unused[3];
+};
+
+static void
+stat_out(struct proc *p, const struct fs_stat *st)
+{
+	struct lx_stat *o = (struct lx_stat *)p->win;
+
+	memset(o, 0, sizeof(*o));
+	o->dev = 1;
+	o->ino = st->ino;
+	o->nlink = st->nlink;
+	o->mode = st->mode;
+	o->rdev = st->rdev;
+	o->size = (int64_t)st->size;
+	o->blksize = 4096;
+	o->blocks = (int64_t)st->blocks;
+	o->atime = (uint64_t)st->atime / 1000000000UL;
+	o->atime_ns = (uint64_t)st->atime % 1000000000UL;
+	o->mtime = (uint64_t)st->mtime / 1000000000UL;
+	o->mtime_ns = (uint64_t)st->mtime % 1000000000UL;
+	o->ctime = (uint64_t)st->ctime / 1000000000UL;
+	o->ctime_ns = (uint64_t)st->ctime % 1000000000UL;
+}
+
+static int64_t
+stat_file(struct proc *p, struct file *f)
+{
+	struct fs_stat st;
+
+	if (f->ino) {
+		fs_stat(f->ino, &st);
+	} else {
+		memset(&st, 0, sizeof(st));
+		st.ino = (uint64_t)f->pipe >> 4;
+		st.nlink = 1;
+		st.mode = f->kind == F_TTY ? LX_S_IFCHR | 0620 : LX_S_IFIFO | 0600;
+		st.rdev = f->kind == F_TTY ? DEV_CONSOLE : 0;
+	}
+	stat_out(p, &st);
+	return 0;
+}
+
+static int64_t
+do_fstatat(struct proc *p, int64_t dirfd, uint64_t flags)
+{
+	struct fs_inode *ino, *dir;
+	struct fs_stat st;
+	int err = 0;
+
+	if (flags & ~(uint64_t)(LX_AT_SYMLINK_NOFOLLOW | LX_AT_EMPTY_PATH | 0x800))
+		return -LX_EINVAL;
+	if ((err = win_path(p, 0, path1)) < 0)
+		return err;
+	if (path1[0] == 0 && (flags & LX_AT_EMPTY_PATH)) {
+		struct file *f;
+		if (dirfd == LX_AT_FDCWD)
+			ino = p->cwd;
+		else if ((f = fd_get(p, dirfd)) == NULL)
+			return -LX_EBADF;
+		else
+			return stat_file(p, f);
+		fs_stat(ino, &st);
+		stat_out(p, &st);
+		return 0;
+	}
+	if ((dir = base_of(p, dirfd, path1, &err)) == NULL)
+		return err;
+	if ((err = fs_lookup(&fs, dir, path1,
+		 !(flags & LX_AT_SYMLINK_NOFOLLOW), &ino)) < 0)
+		return err;
+	fs_stat(ino, &st);
+	fs_iput(&fs, ino);
+	stat_out(p, &st);
+	return 0;
+}
+
+static int64_t
+do_openat(struct proc *p, int64_t dirfd, uint64_t flags, uint64_t mode)
+{
+	struct fs_inode *dir, *ino;
+	struct fs_stat st;
+	int err = 0, kind = F_INODE;
+
+	if ((err = win_path(p, 0, path1)) < 0)
+		return err;
+	if ((dir = base_of(p, dirfd, path1, &err)) == NULL)
+		return err;
+	if ((err = fs_open(&fs, dir, path1, (int)flags, (uint32_t)mode & 07777,
+		 p->umask, &ino)) < 0)
+		return err;
+	fs_stat(ino, &st);
+	if ((st.mode & LX_S_IFMT) == LX_S_IFCHR) {
+		kind = st.rdev == DEV_NULL ? F_NULL : st.rdev == DEV_ZERO ? F_ZERO
+		    : st.rdev == DEV_TTY || st.rdev == DEV_CONSOLE ? F_TTY : -1;
+		if (kind < 0) {
+			fs_iput(&fs, ino);
+			return -LX_ENXIO;
+		}
+	} else if ((st.mode & LX_S_IFMT) == LX_S_IFIFO) {
+		fs_iput(&fs, ino);
+		return -LX_ENXIO; /* named pipes: not yet */
+	}
+	struct file *f = file_new(kind, (uint32_t)(flags & ~(uint64_t)(LX_O_CREAT |
+	    LX_O_EXCL | LX_O_NOCTTY | LX_O_TRUNC | LX_O_CLOEXEC)));
+	if (f == NULL) {
+		fs_iput(&fs, ino);
+		return -LX_ENFILE;
+	}
+	f->ino = ino;
+	int fd = fd_alloc(p, f, 0, (flags & LX_O_CLOEXEC) != 0);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+struct getdents_ctx {
+	uint8_t *buf;
+	uint64_t size, used;
+	uint64_t *cookie;
+};
+
+static int
+getdents_emit(void *arg, uint64_t ino, uint64_t next, unsigned type,
+    const char *name, size_t len)
+{
+	struct getdents_ctx *c = arg;
+	uint64_t rec = (19 + len + 1 + 7) & ~7UL;
+
+	if (c->used + rec > c->size)
+		return 1;
+	uint8_t *d = c->buf + c->used;
+	memset(d, 0, rec);
+	memcpy(d, &ino, 8);
+	memcpy(d + 8, &next, 8);
+	uint16_t r16 = (uint16_t)rec;
+	memcpy(d + 16, &r16, 2);
+	d[18] = (uint8_t)type;
+	memcpy(d + 19, name, len);
+	c->used += rec;
+	*c->cookie = next;
+	return 0;
+}
+
+static int64_t
+do_getdents(struct proc *p, int64_t fd, uint64_t n)
+{
+	struct file *f = fd_get(p, fd);
+	struct fs_stat st;
+
+	if (f == NULL)
+		return -LX_EBADF;
+	if (f->kind != F_INODE)
+		return -LX_ENOTDIR;
+	fs_stat(f->ino, &st);
+	if ((st.mode & LX_S_IFMT) != LX_S_IFDIR)
+		return -LX_ENOTDIR;
+	if (n > SYSD_WIN_SIZE)
+		n = SYSD_WIN_SIZE;
+	struct getdents_ctx c = { p->win, n, 0, &f->dircookie };
+	int r = fs_readdir(f->ino, &f->dircookie, getdents_emit, &c);
+	if (r < 0)
+		return r;
+	if (c.used == 0 && r > 0)
+		return -LX_EINVAL; /* not even one entry fits */
+	return (int64_t)c.used;
+}
+
+static int64_t
+do_two_paths(struct proc *p, uint64_t w[6])
+{
+	struct fs_inode *d1, *d2;
+	int err = 0, n1;
+
+	if ((n1 = win_path(p, 0, path1)) < 0)
+		return n1;
+	if ((err = win_path(p, (uint64_t)n1, path2)) < 0)
+		return err;
+	if (w[0] == SYSD_SYMLINKAT) {
+		if ((d2 = base_of(p, (int64_t)w[1], path2, &err)) == NULL)
+			return err;
+		return fs_symlink(&fs, path1, d2, path2);
+	}
+	if ((d1 = base_of(p, (int64_t)w[1], path1, &err)) == NULL ||
+	    (d2 = base_of(p, (int64_t)w[2], path2, &err)) == NULL)
+		return err;
+	if (w[0] == SYSD_RENAMEAT)
+		return fs_rename(&fs, d1, path1, d2, path2, (unsigned)w[3]);
+	if (w[3] & ~(uint64_t)(LX_AT_SYMLINK_FOLLOW | LX_AT_EMPTY_PATH))
+		return -LX_EINVAL;
+	return fs_link(&fs, d1, path1, d2, path2, (w[3] & LX_AT_SYMLINK_FOLLOW) != 0);
+}
+
+/* The calls that take one path, relative to dirfd w[1]. */
+static int64_t
+do_path(struct proc *p, uint64_t w[6])
+{
+	struct fs_inode *dir, *ino;
+	int err = 0;
+
+	if ((err = win_path(p, 0, path1)) < 0)
+		return err;
+	if ((dir = base_of(p, w[0] == SYSD_TRUNCATE || w[0] == SYSD_CHDIR
+		     ? LX_AT_FDCWD : (int64_t)w[1], path1, &err)) == NULL)
+		return err;
+	switch (w[0]) {
+	case SYSD_MKDIRAT:
+		return fs_mkdir(&fs, dir, path1, (uint32_t)w[2] & 07777, p->umask);
+	case SYSD_MKNODAT:
+		return fs_mknod(&fs, dir, path1, (uint32_t)w[2], p->umask, w[3]);
+	case SYSD_UNLINKAT:
+		if (w[2] & ~(uint64_t)LX_AT_REMOVEDIR)
+			return -LX_EINVAL;
+		return w[2] & LX_AT_REMOVEDIR ? fs_rmdir(&fs, dir, path1)
+					      : fs_unlink(&fs, dir, path1);
+	case SYSD_READLINKAT: {
+		static char buf[4096];
+		uint64_t n = w[2] > sizeof(buf) ? sizeof(buf) : w[2];
+		int64_t r = fs_readlink(&fs, dir, path1, buf, n);
+		if (r > 0)
+			memcpy(p->win, buf, (size_t)r);
+		return r;
+	}
+	case SYSD_FACCESSAT:
+		if (w[2] & ~7UL)
+			return -LX_EINVAL;
+		if ((err = fs_lookup(&fs, dir, path1,
+			 !(w[3] & LX_AT_SYMLINK_NOFOLLOW), &ino)) < 0)
+			return err;
+		struct fs_stat st;
+		fs_stat(ino, &st);
+		fs_iput(&fs, ino);
+		/* Root may read and write anything, and run what anyone may. */
+		if ((w[2] & 1) && (st.mode & LX_S_IFMT) != LX_S_IFDIR && !(st.mode & 0111))
+			return -LX_EACCES;
+		return 0;
+	case SYSD_FCHMODAT:
+		if ((err = fs_lookup(&fs, dir, path1, 1, &ino)) < 0)
+			return err;
+		err = fs_chmod(ino, (uint32_t)w[2] & 07777);
+		fs_iput(&fs, ino);
+		return err;
+	case SYSD_TRUNCATE:
+		if ((int64_t)w[1] < 0)
+			return -LX_EINVAL;
+		if ((err = fs_lookup(&fs, dir, path1, 1, &ino)) < 0)
+			return err;
+		err = fs_truncate(&fs, ino, w[1]);
+		fs_iput(&fs, ino);
+		return err;
+	case SYSD_CHDIR:
+		if ((err = fs_lookup(&fs, dir, path1, 1, &ino)) < 0)
+			return err;
+		struct fs_stat ds;
+		fs_stat(ino, &ds);
+		if ((ds.mode & LX_S_IFMT) != LX_S_IFDIR) {
+			fs_iput(&fs, ino);
+			return -LX_ENOTDIR;
+		}
+		fs_iput(&fs, p->cwd);
+		p->cwd = ino;
+		return 0;
+	}
+	return -LX_ENOSYS;
+}
+
+static int64_t
+do_fd_inode(struct proc *p, uint64_t w[6])
+{
+	struct file *f = fd_get(p, (int64_t)w[1]);
+	struct fs_stat st;
+
+	if (f == NULL)
+		return -LX_EBADF;
+	switch (w[0]) {
+	case SYSD_FTRUNCATE:
+		if (f->kind != F_INODE || (f->flags & LX_O_ACCMODE) == LX_O_RDONLY)
+			return -LX_EINVAL;
+		if ((int64_t)w[2] < 0)
+			return -LX_EINVAL;
+		return fs_truncate(&fs, f->ino, w[2]);
+	case SYSD_FCHDIR:
+		if (f->kind != F_INODE)
+			return -LX_ENOTDIR;
+		fs_stat(f->ino, &st);
+		if ((st.mode & LX_S_IFMT) != LX_S_IFDIR)
+			return -LX_ENOTDIR;
+		fs_iget(f->ino);
+		fs_iput(&fs, p->cwd);
+		p->cwd = f->ino;
+		return 0;
+	}
+	return -LX_ENOSYS;
+}
+
+/* sendfile: in's bytes to out, through sysd's own buffer. */
+static int64_t
+do_sendfile(struct proc *p, uint64_t w[6])
+{
+	static uint8_t buf[SYSD_WIN_SIZE];
+	struct file *out = fd_get(p, (int64_t)w[1]), *in = fd_get(p, (int64_t)w[2]);
+	uint64_t n = w[3] > sizeof(buf) ? sizeof(buf) : w[3];
+	int64_t off = (int64_t)w[4], r;
+
+	if (out == NULL || in == NULL)
+		return -LX_EBADF;
+	if (in->kind != F_INODE || (in->flags & LX_O_ACCMODE) == LX_O_WRONLY ||
+	    (out->flags & LX_O_ACCMODE) == LX_O_RDONLY)
+		return -LX_EBADF;
+	r = fs_read(in->ino, off >= 0 ? (uint64_t)off : in->off, buf, n);
+	if (r <= 0)
+		return r;
+	memcpy(p->win, buf, (size_t)r);
+	uint64_t wr[6] = { SYSD_WRITE, w[1], (uint64_t)r, 0, 0, 0 };
+	int64_t k = file_call(p, wr);
+	if (k == SYSD_BLOCK) {
+		w[4] = wr[4];
+		return SYSD_BLOCK;
+	}
+	if (k > 0) {
+		if (off >= 0)
+			w[1] = (uint64_t)off + (uint64_t)k;
+		else
+			in->off += (uint64_t)k;
+	}
+	return k;
+}
+
+int64_t
+fs_call(struct proc *p, uint64_t w[6])
+{
+	switch (w[0]) {
+	case SYSD_OPENAT:
+		return do_openat(p, (int64_t)w[1], w[2], w[3]);
+	case SYSD_FSTATAT:
+		return do_fstatat(p, (int64_t)w[1], w[2]);
+	case SYSD_GETDENTS:
+		return do_getdents(p, (int64_t)w[1], w[2]);
+	case SYSD_RENAMEAT:
+	case SYSD_LINKAT:
+	case SYSD_SYMLINKAT:
+		return do_two_paths(p, w);
+	case SYSD_MKDIRAT:
+	case SYSD_MKNODAT:
+	case SYSD_UNLINKAT:
+	case SYSD_READLINKAT:
+	case SYSD_FACCESSAT:
+	case SYSD_FCHMODAT:
+	case SYSD_TRUNCATE:
+	case SYSD_CHDIR:
+		return do_path(p, w);
+	case SYSD_FTRUNCATE:
+	case SYSD_FCHDIR:
+		return do_fd_inode(p, w);
+	case SYSD_GETCWD: {
+		static char buf[4096];
+		uint64_t n = w[1] > sizeof(buf) ? sizeof(buf) : w[1];
+		int64_t r = fs_getcwd(&fs, p->cwd, buf, n);
+		if (r > 0)
+			memcpy(p->win, buf, (size_t)r);
+		return r;
+	}
+	case SYSD_UMASK: {
+		uint32_t old = p->umask;
+		p->umask = (uint32_t)w[1] & 0777;
+		return old;
+	}
+	case SYSD_SENDFILE:
+		return do_sendfile(p, w);
+	}
+	return -LX_ENOSYS;
+}
+
+static int
+mkdev(const char *path, uint32_t mode, uint32_t rdev)
+{
+	return fs_mknod(&fs, fs.root, path, mode, 0, rdev);
+}
+
+/* The tree every process starts with. */
+int
+fscalls_populate(void)
+{
+	const struct exo_bootimg *img = (const void *)EXO_BOOTIMG_VA;
+	char path[64];
+	int r;
+
+	if ((r = fs_init(&fs)) < 0)
+		return r;
+	if ((r = fs_mkdir(&fs, fs.root, "/bin", 0755, 0)) < 0 ||
+	    (r = fs_mkdir(&fs, fs.root, "/dev", 0755, 0)) < 0 ||
+	    (r = fs_mkdir(&fs, fs.root, "/tmp", 01777, 0)) < 0 ||
+	    (r = fs_mkdir(&fs, fs.root, "/etc", 0755, 0)) < 0 ||
+	    (r = mkdev("/dev/null", LX_S_IFCHR | 0666, DEV_NULL)) < 0 ||
+	    (r = mkdev("/dev/zero", LX_S_IFCHR | 0666, DEV_ZERO)) < 0 ||
+	    (r = mkdev("/dev/tty", LX_S_IFCHR | 0666, DEV_TTY)) < 0 ||
+	    (r = mkdev("/dev/console", LX_S_IFCHR | 0620, DEV_CONSOLE)) < 0)
+		return r;
+	for (uint32_t i = 0; exos_bootimg_size && i < img->nfiles; i++) {
+		const struct exo_bootimg_file *bf = &img->file[i];
+		snprintf(path, sizeof(path), "/bin/%s", bf->name);
+		r = fs_create_file_ro(&fs, fs.root, path, 0755,
+		    (const uint8_t *)img + bf->offset, bf->size);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}

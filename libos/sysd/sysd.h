@@ -1,0 +1,111 @@
+/*
+ * sysd's internals: the process table (proc.c), open files, pipes and the
+ * console (file.c), the file-system calls (fscalls.c), memory (heap.c),
+ * all driven by main.c, one request at a time.
+ *
+ * sysd is single-threaded by construction: requests run in its transfer
+ * activation, which the kernel runs for one caller at a time, and its own
+ * context (main.c's loop) touches shared state only with main_busy set,
+ * which makes a request arriving meanwhile wait (SYSD_BLOCK, yield to us).
+ */
+#ifndef SYSD_H
+#define SYSD_H
+
+#include "exos.h"
+#include "fs.h"
+#include "lx.h"
+#include "lxsig.h"
+#include "proto.h"
+
+#define NPROC 1024       /* the kernel's environment table bounds it */
+#define NOFILE_MAX 4096  /* RLIMIT_NOFILE's hard limit */
+#define NOFILE_DEF 1024
+#define PIPE_SIZE 65536  /* as Linux's default pipe capacity */
+#define NSIG 65
+
+struct pipe {
+	uint8_t *buf;
+	uint64_t rpos, count;  /* read position, bytes held */
+	int readers, writers;  /* open descriptions of each end */
+	exo_envid_t last_reader, last_writer; /* whom to yield to */
+};
+
+enum file_kind { F_INODE, F_PIPE_R, F_PIPE_W, F_NULL, F_ZERO, F_TTY };
+
+/* An open file description: shared by dup and fork. */
+struct file {
+	int refs;
+	int kind;
+	uint32_t flags; /* LX_O_* status flags and access mode */
+	uint64_t off;
+	struct fs_inode *ino; /* F_INODE, and the inode of a device */
+	struct pipe *pipe;
+	uint64_t dircookie;   /* getdents64's place */
+};
+
+enum proc_state { P_FREE, P_LIVE, P_ZOMBIE };
+
+struct proc {
+	int state;
+	int32_t pid, ppid, pgid, sid;
+	exo_envid_t env;
+	exo_slot_t envslot, vsslot; /* sysd's capabilities for it */
+	exo_slot_t winslot;         /* sysd's for its window's pages */
+	uint8_t *win;               /* the window, in sysd */
+	int32_t status;             /* P_ZOMBIE: the wait status */
+	struct file **fd;           /* nfd entries */
+	uint8_t *cloexec;
+	int nfd;
+	struct fs_inode *cwd;
+	uint32_t umask;
+	uint64_t pending;           /* signals not yet reported (bit sig-1) */
+	uint64_t ignored, handled;  /* dispositions */
+	uint64_t exec_mask;         /* the signal mask across exec */
+	uint64_t nofile, nproc;     /* limits */
+};
+
+extern struct fs fs;
+extern struct proc procs[NPROC];
+extern volatile int main_busy;
+extern int32_t first_status; /* pid 1's wait status, once it has ended */
+extern exo_envid_t sysd_id;
+
+/* proc.c */
+struct proc *proc_of_env(exo_envid_t env);
+struct proc *proc_by_pid(int32_t pid);
+int proc_first(const char *path, char *const argv[], char *const envp[]);
+void proc_reap_dead(void);
+int64_t proc_fork(struct proc *p, uint64_t w[6]);
+int64_t proc_fork_abort(struct proc *p, int32_t pid);
+int64_t proc_exec(struct proc *p, uint64_t w[6]);
+void proc_exit(struct proc *p, int32_t status);
+int64_t proc_wait4(struct proc *p, uint64_t w[6]);
+int64_t proc_kill(struct proc *p, int64_t pid, int sig);
+void proc_signal(struct proc *p, int sig);
+void proc_signal_group(int32_t pgid, int sig);
+int64_t proc_call(struct proc *p, uint64_t w[6]);
+int proc_count(void);
+
+/* file.c */
+struct file *file_new(int kind, uint32_t flags);
+void file_put(struct file *f);
+int fd_alloc(struct proc *p, struct file *f, int min, int cloexec);
+struct file *fd_get(struct proc *p, int64_t fd);
+void fd_close_all(struct proc *p);
+void fd_close_exec(struct proc *p);
+int fd_copy_table(struct proc *to, const struct proc *from);
+int64_t file_call(struct proc *p, uint64_t w[6]);
+void tty_poll(void);
+void tty_init(void);
+int tty_attach(struct proc *p);
+
+/* fscalls.c */
+int64_t fs_call(struct proc *p, uint64_t w[6]);
+int fscalls_populate(void);
+struct fs_inode *fs_dir_of(struct proc *p, int64_t dirfd, int *err);
+
+/* heap.c */
+void *heap_alloc(size_t n);
+void heap_free(void *p, size_t n);
+
+#endif
