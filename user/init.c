@@ -254,8 +254,14 @@ main(int argc, char **argv)
 		char *extra[] = { "--mode", "tcg", NULL };
 		char *lcheck[] = { "lbench", NULL };
 		char *lextra[] = { "--sys", "exo-linux", "--check", NULL };
+		/* Linux programs that check POSIX behaviour (Linux is their
+		 * oracle: make test runs them on the host too), under sysd. */
+		char *ltests[] = { "lsys", "lfork", "lfile", "lpipe", "lproc",
+			"lforkbomb" };
 		run_suite("t_", words + 1, n - 1, NULL, &passed, &failed);
 		if (n == 1) {
+			run_suite("", ltests, sizeof(ltests) / sizeof(ltests[0]),
+			    NULL, &passed, &failed);
 			run_suite("b_", NULL, 0, extra, &passed, &failed);
 			run_suite("", lcheck, 1, lextra, &passed, &failed);
 		}
