@@ -18,6 +18,10 @@
 #ifndef __ASSEMBLER__
 #include "exos.h"
 
+/* The Linux runtime's map from page to capability slot (linux/pagemap.c). */
+#define PAGEMAP_VA 0x00007b4000000000UL
+#define PAGEMAP_SIZE (1UL << 30)
+
 /* Where the spawner copies pages through before handing them over. */
 #define EXOS_SCRATCH 0x00007c0000000000UL
 #define EXOS_STACK_TOP 0x00007d0000000000UL

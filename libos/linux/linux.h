@@ -6,6 +6,8 @@
 
 #include <stdint.h>
 
+#include <exo/syscall.h>
+
 /* Library bits in the page-table entries (EXO_PTE_SOFT_SHIFT on). */
 #define LINUX_SOFT_COW 0x1   /* shared after fork: copy on the first write */
 #define LINUX_SOFT_WANTW 0x2 /* ... and the program may write it (mprotect) */
@@ -24,6 +26,14 @@ void linux_sigreturn(struct exo_excframe *f);
 void linux_reregister(void);
 int64_t linux_fork(struct exo_excframe *f);
 int linux_cow_fault(uint64_t addr, uint64_t err);
+
+/* Which slot holds the page at each address (pagemap.c). */
+int pagemap_init(void);
+int pagemap_set(uint64_t va, exo_slot_t slot);
+int64_t pagemap_get(uint64_t va);
+void pagemap_del(uint64_t va);
+void pagemap_release(uint64_t va);
+int pagemap_walk(int (*fn)(uint64_t va, uint64_t pte, void *arg), void *arg);
 
 /* Signals (signal.c). */
 extern uint64_t linux_pending;

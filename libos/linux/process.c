@@ -28,23 +28,6 @@ static struct exo_context fork_ctx;
 static uint64_t fork_fs;
 static int64_t fork_pid; /* the child's pid, for the child */
 
-#define UVPT ((const volatile uint64_t *)EXO_UVPT)
-#define UVPD ((const volatile uint64_t *)EXO_UVPD)
-#define UVPDP ((const volatile uint64_t *)EXO_UVPDP)
-#define UVPML4 ((const volatile uint64_t *)EXO_UVPML4)
-
-/* Finds the slot of our capability for page ppn (a linear search). */
-static int64_t
-slot_of_page(uint64_t ppn)
-{
-	struct exo_capinfo ci;
-
-	for (uint64_t s = SLOT_FIRST_FREE; s < 65536; s++)
-		if (exo_cap_info(s, &ci) == 0 && ci.type == EXO_CAP_PAGE &&
-		    ci.name == ppn)
-			return (int64_t)s;
-	return -1;
-}
 
 /*
  * Pages copied at once rather than shared copy-on-write: the stacks the
@@ -57,84 +40,99 @@ copy_now(uint64_t va, uint64_t pte)
 {
 	if (va >= EXOS_EXC_STACK_LO && va < 0x00007b0000300000UL)
 		return 1;
+	if (va >= PAGEMAP_VA && va < PAGEMAP_VA + PAGEMAP_SIZE)
+		return 1;
 	return (pte & EXO_PTE_W) && va >= EXOS_RUNTIME_BASE &&
 	    va < EXOS_RUNTIME_BASE + (1UL << 30);
 }
 
+#define PAGE_RIGHTS (EXO_R_READ | EXO_R_WRITE | EXO_R_EXEC | EXO_R_GRANT)
+
+/*
+ * Binds our page at va into c, copy-on-write unless it is shared, and
+ * gives c a capability for it in the slot ours is in: c's copy of the
+ * page map (pagemap.c) is then right for it as it stands.
+ */
 static int64_t
 bind_one(struct child *c, uint64_t va, uint64_t pte)
 {
-	uint64_t ppn = (pte & EXO_PTE_ADDR) >> EXO_PGSHIFT;
 	int perm = (pte & EXO_PTE_NX) ? 0 : EXO_PERM_X;
-	int64_t s;
+	int64_t s = pagemap_get(va);
 
 	if (copy_now(va, pte)) {
 		/* The child's own copy, through our scratch window. */
-		exo_slot_t ns;
-		if (page_alloc_map(EXOS_SCRATCH, 1, EXO_PERM_W, &ns) < 0)
+		int64_t ns = slot_alloc();
+		if (ns < 0 || exo_page_alloc((uint64_t)ns, EXO_PPN_ANY) < 0) {
+			if (ns >= 0)
+				slot_free((uint64_t)ns);
 			return -ENOMEM;
-		memcpy((void *)EXOS_SCRATCH, (void *)va, EXO_PGSIZE);
-		page_unmap(EXOS_SCRATCH, 1);
-		struct exo_ptop o = { va, ns, 1, EXO_PT_MAP, (uint8_t)(EXO_PERM_W | perm), 0, 0 };
-		int64_t r = exo_pt_batch(c->vspace, &o, 1);
-		exo_cap_delete(ns);
-		slot_free(ns);
+		}
+		struct exo_ptop w = { EXOS_SCRATCH, (uint64_t)ns, 1, EXO_PT_MAP, EXO_PERM_W, 0, 0 };
+		int64_t r = exo_pt_batch(EXO_SLOT_VSPACE, &w, 1);
+		if (r >= 0) {
+			memcpy((void *)EXOS_SCRATCH, (void *)va, EXO_PGSIZE);
+			page_unmap(EXOS_SCRATCH, 1);
+			struct exo_ptop o = { va, (uint64_t)ns, 1, EXO_PT_MAP,
+				(uint8_t)(EXO_PERM_W | perm), 0, 0 };
+			r = exo_pt_batch(c->vspace, &o, 1);
+		}
+		if (r >= 0 && s >= 0)
+			r = exo_cap_copy((uint64_t)ns, c->env, (uint64_t)s, PAGE_RIGHTS);
+		exo_cap_delete((uint64_t)ns);
+		slot_free((uint64_t)ns);
 		return r < 0 ? -ENOMEM : 0;
 	}
-	if ((s = slot_of_page(ppn)) < 0)
-		return -ENOMEM;
+	if (s < 0)
+		return -ENOMEM; /* a page we hold no capability for */
 	uint8_t soft = 0;
 	uint64_t bits = (pte & EXO_PTE_SOFT_MASK) >> EXO_PTE_SOFT_SHIFT;
 	if (bits & LINUX_SOFT_SHARED) {
 		/* MAP_SHARED: the child binds the very same page, as it is. */
-		struct exo_ptop o = { va, (uint64_t)s, 1, EXO_PT_MAP,
-			(uint8_t)(perm | (pte & EXO_PTE_W ? EXO_PERM_W : 0)),
-			LINUX_SOFT_SHARED, 0 };
-		return exo_pt_batch(c->vspace, &o, 1) < 0 ? -ENOMEM : 0;
-	}
-	if (pte & (EXO_PTE_MAYW | COW)) {
+		perm |= pte & EXO_PTE_W ? EXO_PERM_W : 0;
+		soft = LINUX_SOFT_SHARED;
+	} else if (pte & (EXO_PTE_MAYW | COW)) {
 		/*
 		 * Any page that could be written (now, or after an mprotect)
 		 * is shared read-only and copied on the first write; whether
 		 * the program may write it is kept in LINUX_SOFT_WANTW.
 		 */
-		uint64_t old = (pte & EXO_PTE_SOFT_MASK) >> EXO_PTE_SOFT_SHIFT;
 		soft = LINUX_SOFT_COW |
-		    ((pte & EXO_PTE_W) || (old & LINUX_SOFT_WANTW) ? LINUX_SOFT_WANTW : 0);
+		    ((pte & EXO_PTE_W) || (bits & LINUX_SOFT_WANTW) ? LINUX_SOFT_WANTW : 0);
 		struct exo_ptop p = { va, 0, 1, EXO_PT_PROT, (uint8_t)perm, soft, 0 };
 		if (exo_pt_batch(EXO_SLOT_VSPACE, &p, 1) < 0)
 			return -ENOMEM;
 	}
 	struct exo_ptop o = { va, (uint64_t)s, 1, EXO_PT_MAP, (uint8_t)perm, soft, 0 };
-	return exo_pt_batch(c->vspace, &o, 1) < 0 ? -ENOMEM : 0;
+	if (exo_pt_batch(c->vspace, &o, 1) < 0 ||
+	    exo_cap_copy((uint64_t)s, c->env, (uint64_t)s, PAGE_RIGHTS) < 0)
+		return -ENOMEM;
+	return 0;
 }
 
-/* Binds every page of ours into c, but the scratch window's. */
+struct bindarg {
+	struct child *c;
+};
+
+static int
+bind_page(uint64_t va, uint64_t pte, void *arg)
+{
+	struct bindarg *b = arg;
+
+	/* Not the scratch window, not sysd's window (the child has its own),
+	 * not a forked child's start stack (each gets a fresh one). */
+	if (va >> 39 == EXOS_SCRATCH >> 39 || va >> 39 == SYSD_WIN_VA >> 39 ||
+	    va == FORK_STACK_VA)
+		return 0;
+	return (int)bind_one(b->c, va, pte);
+}
+
+/* Binds every page of ours into c. */
 static int64_t
 bind_all(struct child *c)
 {
-	for (uint64_t a = 0; a < (EXO_ULIM >> 39); a++) {
-		if (!(UVPML4[a] & EXO_PTE_P) || a == EXOS_SCRATCH >> 39 ||
-		    a == SYSD_WIN_VA >> 39) /* sysd gave the child its own */
-			continue;
-		for (uint64_t b = a << 9; b < (a + 1) << 9; b++) {
-			if (!(UVPDP[b] & EXO_PTE_P))
-				continue;
-			for (uint64_t d = b << 9; d < (b + 1) << 9; d++) {
-				if (!(UVPD[d] & EXO_PTE_P))
-					continue;
-				for (uint64_t t = d << 9; t < (d + 1) << 9; t++) {
-					uint64_t pte = UVPT[t];
-					if (!(pte & EXO_PTE_P))
-						continue;
-					int64_t r = bind_one(c, t << EXO_PGSHIFT, pte);
-					if (r < 0)
-						return r;
-				}
-			}
-		}
-	}
-	return 0;
+	struct bindarg b = { c };
+
+	return pagemap_walk(bind_page, &b);
 }
 
 /* The child's start stack: a fresh page, its own. */
@@ -219,8 +217,9 @@ linux_fork(struct exo_excframe *f)
 /*
  * A write to a copy-on-write page: the writer gets its own copy (first
  * into the scratch window, then in place, in one batched call).  Returns 0
- * if it was that, -1 if not a copy-on-write fault.  (The copy's capability
- * stays in its slot: the page is ours now.)
+ * if it was that, -1 if not a copy-on-write fault.  The copy's slot
+ * replaces the original's in the page map, and our capability for the
+ * original goes: it stays only with those still sharing it.
  */
 int
 linux_cow_fault(uint64_t addr, uint64_t err)
@@ -242,6 +241,16 @@ linux_cow_fault(uint64_t addr, uint64_t err)
 		{ va, 0, 1, EXO_PT_UNMAP, 0, 0, 0 },
 	};
 	struct exo_ptop m = { va, s, 1, EXO_PT_MAP, (uint8_t)perm, 0, 0 };
-	return exo_pt_batch(EXO_SLOT_VSPACE, o, 2) == 2 &&
-	    exo_pt_batch(EXO_SLOT_VSPACE, &m, 1) == 1 ? 0 : -1;
+	int64_t old = pagemap_get(va);
+	if (exo_pt_batch(EXO_SLOT_VSPACE, o, 2) != 2 ||
+	    exo_pt_batch(EXO_SLOT_VSPACE, &m, 1) != 1)
+		return -1;
+	/* Our hold on the shared original goes; the copy takes its place. */
+	if (pagemap_set(va, s) < 0)
+		return -1;
+	if (old >= 0) {
+		exo_cap_delete((uint64_t)old);
+		slot_free((uint64_t)old);
+	}
+	return 0;
 }

@@ -47,10 +47,20 @@ static int64_t
 map_fresh(uint64_t va, uint64_t len, int perm)
 {
 	uint64_t n = (len + EXO_PGSIZE - 1) / EXO_PGSIZE;
+	exo_slot_t first;
 
 	if (n == 0)
 		return 0;
-	return page_alloc_map(va, n, perm, NULL) < 0 ? -ENOMEM : 0;
+	if (page_alloc_map(va, n, perm, &first) < 0)
+		return -ENOMEM;
+	for (uint64_t i = 0; i < n; i++) {
+		if (pagemap_set(va + i * EXO_PGSIZE, first + i) < 0) {
+			for (uint64_t k = 0; k < n; k++)
+				pagemap_release(va + k * EXO_PGSIZE);
+			return -ENOMEM;
+		}
+	}
+	return 0;
 }
 
 /* The same, with library bits in every entry (a shared mapping). */
@@ -63,7 +73,8 @@ map_fresh_soft(uint64_t va, uint64_t len, int perm, uint8_t soft)
 		return -ENOMEM;
 	struct exo_ptop o = { va, 0, (uint32_t)n, EXO_PT_PROT, (uint8_t)perm, soft, 0 };
 	if (exo_pt_batch(EXO_SLOT_VSPACE, &o, 1) < 0) {
-		page_unmap(va, n); /* all or nothing, as mmap promises */
+		for (uint64_t k = 0; k < n; k++) /* all or nothing, as mmap promises */
+			pagemap_release(va + k * EXO_PGSIZE);
 		return -ENOMEM;
 	}
 	return 0;
@@ -214,10 +225,10 @@ sys_munmap(uint64_t addr, uint64_t len)
 	if (addr & (EXO_PGSIZE - 1) || len == 0 || addr >= EXO_ULIM ||
 	    len > EXO_ULIM - addr)
 		return -EINVAL; /* as Linux: outside the process's half */
-	/* Linux allows holes: unmap page by page what is there. */
+	/* Linux allows holes: give back page by page what is there. */
 	for (uint64_t va = addr; va < addr + len; va += EXO_PGSIZE)
 		if (exos_pte(va) & EXO_PTE_P)
-			page_unmap(va, 1);
+			pagemap_release(va);
 	return 0;
 }
 
@@ -598,7 +609,7 @@ int
 linux_init(uint64_t brk)
 {
 	brk_start = brk_cur = brk_mapped = brk;
-	if (linux_signals_init() < 0 || linux_sysd_init() < 0)
+	if (pagemap_init() < 0 || linux_signals_init() < 0 || linux_sysd_init() < 0)
 		return -1;
 	return exos_exc_handle(EXO_EXC_SYSCALL, on_syscall);
 }
