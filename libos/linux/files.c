@@ -267,6 +267,86 @@ linux_fstatat(int64_t dirfd, const char *path, void *st, uint64_t flags)
 	return r;
 }
 
+struct lx_stat {
+	uint64_t dev, ino, nlink;
+	uint32_t mode, uid, gid, pad0;
+	uint64_t rdev;
+	int64_t size, blksize, blocks;
+	uint64_t atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
+	int64_t unused[3];
+};
+
+struct lx_statx_ts {
+	int64_t sec;
+	uint32_t nsec;
+	int32_t pad;
+};
+
+struct lx_statx {
+	uint32_t mask, blksize;
+	uint64_t attributes;
+	uint32_t nlink, uid, gid;
+	uint16_t mode, pad1;
+	uint64_t ino, size, blocks, attributes_mask;
+	struct lx_statx_ts atime, btime, ctime, mtime;
+	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+	uint64_t spare[14];
+};
+
+/* statx: newfstatat's answer in statx's shape (the basic fields). */
+int64_t
+linux_statx(int64_t dirfd, const char *path, uint64_t flags, uint64_t mask,
+    struct lx_statx *out)
+{
+	struct lx_stat st;
+	int64_t r;
+
+	(void)mask;
+	if (!linux_uok((uint64_t)out, sizeof(*out), 1))
+		return -EFAULT;
+	if ((r = linux_fstatat(dirfd, path, &st, flags & 0x1100)) < 0)
+		return r;
+	memset(out, 0, sizeof(*out));
+	out->mask = 0x7ff; /* STATX_BASIC_STATS */
+	out->blksize = (uint32_t)st.blksize;
+	out->nlink = (uint32_t)st.nlink;
+	out->mode = (uint16_t)st.mode;
+	out->ino = st.ino;
+	out->size = (uint64_t)st.size;
+	out->blocks = (uint64_t)st.blocks;
+	out->atime = (struct lx_statx_ts){ (int64_t)st.atime, (uint32_t)st.atime_ns, 0 };
+	out->mtime = (struct lx_statx_ts){ (int64_t)st.mtime, (uint32_t)st.mtime_ns, 0 };
+	out->ctime = (struct lx_statx_ts){ (int64_t)st.ctime, (uint32_t)st.ctime_ns, 0 };
+	out->rdev_major = (uint32_t)(st.rdev >> 8) & 0xfff;
+	out->rdev_minor = (uint32_t)(st.rdev & 0xff);
+	out->dev_minor = (uint32_t)st.dev;
+	return 0;
+}
+
+/* utimensat: times (or now) for a path, or for dirfd with a NULL path. */
+int64_t
+linux_utimensat(int64_t dirfd, const char *path, const int64_t *ts,
+    uint64_t flags)
+{
+	int64_t t[4] = { 0, 0x3fffffff, 0, 0x3fffffff }; /* UTIME_NOW */
+
+	if (ts) {
+		if (!linux_uok((uint64_t)ts, 32, 0))
+			return -EFAULT;
+		memcpy(t, ts, sizeof(t));
+	}
+	if (path == NULL) {
+		WIN[0] = 0;
+		flags |= 0x1000; /* AT_EMPTY_PATH */
+	} else {
+		int64_t n = put_str(path, 0, 4096);
+		if (n < 0)
+			return n;
+	}
+	memcpy(WIN + 4096, t, sizeof(t));
+	return linux_sysd(SYSD_UTIMENSAT, (uint64_t)dirfd, flags, 0, 0);
+}
+
 int64_t
 linux_fstat(int64_t fd, void *st)
 {

@@ -42,6 +42,9 @@ uint64_t linux_blocked(void);
 int linux_signal_deliverable(void);
 int linux_signal_restarts(void);
 void linux_deliver(struct exo_excframe *f, uint64_t mask);
+struct lx_stack;
+int64_t linux_sigaltstack(const struct lx_stack *ss, struct lx_stack *old);
+extern uint64_t linux_program_sp; /* the program's rsp at its last call */
 
 /* sysd's services (files.c). */
 struct iovec;
@@ -76,6 +79,11 @@ int64_t linux_execve(const char *path, char *const *argv, char *const *envp,
 int64_t linux_wait4(int64_t pid, int *status, int options, void *rusage);
 int64_t linux_prlimit(int64_t pid, uint64_t res, const uint64_t *nw,
     uint64_t *old);
+struct lx_statx;
+int64_t linux_statx(int64_t dirfd, const char *path, uint64_t flags,
+    uint64_t mask, struct lx_statx *out);
+int64_t linux_utimensat(int64_t dirfd, const char *path, const int64_t *ts,
+    uint64_t flags);
 void linux_exit(int32_t wstatus) __attribute__((noreturn));
 
 #endif

@@ -21,6 +21,7 @@
 #define NSIG 65
 #define SA_SIGINFO 0x4
 #define SA_RESTART 0x10000000
+#define SA_ONSTACK 0x08000000
 #define SA_NODEFER 0x40000000
 #define SA_RESETHAND 0x80000000
 #define SIG_DFL 0
@@ -82,6 +83,45 @@ uint64_t
 linux_blocked(void)
 {
 	return blocked;
+}
+
+/* sigaltstack: where handlers with SA_ONSTACK run. */
+struct lx_stack {
+	uint64_t sp;
+	int32_t flags, pad;
+	uint64_t size;
+};
+static struct lx_stack altstack = { 0, 2 /* SS_DISABLE */, 0, 0 };
+static int on_altstack(uint64_t sp);
+
+int64_t
+linux_sigaltstack(const struct lx_stack *ss, struct lx_stack *old)
+{
+	if ((ss && !linux_uok((uint64_t)ss, sizeof(*ss), 0)) ||
+	    (old && !linux_uok((uint64_t)old, sizeof(*old), 1)))
+		return -14;
+	if (old) {
+		*old = altstack;
+		if (altstack.flags != 2 && on_altstack(linux_program_sp))
+			old->flags = 1; /* SS_ONSTACK */
+	}
+	if (ss) {
+		if (on_altstack(linux_program_sp))
+			return -1; /* EPERM */
+		if (ss->flags & ~(2 | (1 << 31)))
+			return -22;
+		if (!(ss->flags & 2) && ss->size < 2048)
+			return -12; /* ENOMEM: below MINSIGSTKSZ */
+		altstack = *ss;
+		altstack.flags &= 2;
+	}
+	return 0;
+}
+
+static int
+on_altstack(uint64_t sp)
+{
+	return altstack.flags != 2 && sp > altstack.sp && sp <= altstack.sp + altstack.size;
 }
 
 /* Signals that can never be blocked. */
@@ -168,7 +208,10 @@ push_frame(struct exo_excframe *f, int sig, int cls, int code, uint64_t addr,
     uint64_t mask)
 {
 	const struct lx_sigaction *a = &actions[sig];
-	uint64_t sp = ((f->rsp - 128 - sizeof(struct lx_sigframe)) & ~15UL) - 8;
+	uint64_t top = f->rsp - 128;
+	if ((a->flags & SA_ONSTACK) && altstack.flags != 2 && !on_altstack(f->rsp))
+		top = altstack.sp + altstack.size;
+	uint64_t sp = ((top - sizeof(struct lx_sigframe)) & ~15UL) - 8;
 	struct lx_sigframe *fr = (void *)sp;
 
 	if (!linux_uok(sp, sizeof(*fr), 1)) {

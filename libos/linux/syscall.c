@@ -23,6 +23,8 @@
 #define EFAULT 14
 #define EINVAL 22
 #define ENOTTY 25
+#define EACCES 13
+#define ENODEV 19
 #define ENOSYS 38
 
 #define AT_FDCWD (-100)
@@ -35,6 +37,7 @@
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
 
+uint64_t linux_program_sp;
 static uint64_t brk_start, brk_cur, brk_mapped, mmap_next = MMAP_BASE;
 
 struct iovec {
@@ -140,15 +143,44 @@ sys_brk(uint64_t want)
 }
 
 static int64_t
+sys_munmap(uint64_t addr, uint64_t len)
+{
+	if (addr & (EXO_PGSIZE - 1) || len == 0 || addr >= EXO_ULIM ||
+	    len > EXO_ULIM - addr)
+		return -EINVAL; /* as Linux: outside the process's half */
+	/* Linux allows holes: give back page by page what is there. */
+	for (uint64_t va = addr; va < addr + len; va += EXO_PGSIZE)
+		if (exos_pte(va) & EXO_PTE_P)
+			pagemap_release(va);
+	return 0;
+}
+
+/*
+ * mmap: anonymous memory, private or shared with the children this
+ * process forks; and private copies of files (read from sysd into fresh
+ * pages: a later write to the file is not seen, as Linux's MAP_PRIVATE
+ * allows).  A file may be mapped shared only read-only, where the two
+ * cannot be told apart.
+ */
+static int64_t
 sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
     int64_t fd, uint64_t off)
 {
-	(void)off;
+	int anon = (flags & MAP_ANONYMOUS) != 0;
+
 	if (len == 0)
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS) || fd != -1 ||
-	    !(flags & (MAP_PRIVATE | MAP_SHARED)))
-		return -ENOSYS; /* files come later */
+	if (!(flags & (MAP_PRIVATE | MAP_SHARED)) ||
+	    (flags & (MAP_PRIVATE | MAP_SHARED)) == (MAP_PRIVATE | MAP_SHARED))
+		return -EINVAL;
+	if (!anon) {
+		if (off & (EXO_PGSIZE - 1))
+			return -EINVAL;
+		if (!linux_have_sysd)
+			return -ENOSYS;
+		if ((flags & MAP_SHARED) && (prot & PROT_WRITE))
+			return -ENODEV; /* shared writable file mappings: not yet */
+	}
 	if (len > EXO_ULIM)
 		return -ENOMEM; /* before rounding, which could wrap to 0 */
 	len = (len + EXO_PGSIZE - 1) & ~(EXO_PGSIZE - 1);
@@ -158,6 +190,8 @@ sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
 			return -EINVAL;
 		if (addr >= EXO_ULIM || len > EXO_ULIM - addr)
 			return -ENOMEM;
+		if (exos_pte_or(addr, len / EXO_PGSIZE) & EXO_PTE_P)
+			sys_munmap(addr, len); /* MAP_FIXED replaces */
 	} else {
 		/* Below the runtime; a refused request must not use up space. */
 		if (len > EXOS_RUNTIME_BASE - EXO_PGSIZE - mmap_next)
@@ -166,15 +200,83 @@ sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
 		next = mmap_next + len + EXO_PGSIZE; /* a guard page between */
 	}
 	int perm = (prot & PROT_WRITE ? EXO_PERM_W : 0) | (prot & PROT_EXEC ? EXO_PERM_X : 0);
-	if (flags & MAP_SHARED) {
+	if (anon && (flags & MAP_SHARED)) {
 		/* Shared with the children this process forks, not copied. */
 		if (map_fresh_soft(addr, len, perm, LINUX_SOFT_SHARED) < 0)
 			return -ENOMEM;
-	} else if (map_fresh(addr, len, perm) < 0) {
+	} else if (map_fresh(addr, len, anon ? perm : EXO_PERM_W) < 0) {
 		return -ENOMEM;
+	}
+	if (!anon) {
+		/* The file's bytes, then the protection asked for. */
+		int64_t r = linux_pread(fd, (void *)addr, len, (int64_t)off, 0);
+		if (r < 0 || (!(prot & PROT_WRITE) && page_protect(addr,
+		    len / EXO_PGSIZE, perm) < 0)) {
+			sys_munmap(addr, len);
+			return r == -EBADF || r == -EINVAL ? -EBADF : r < 0 ? -EACCES : -ENOMEM;
+		}
 	}
 	mmap_next = next;
 	return (int64_t)addr;
+}
+
+/*
+ * mremap: shrinking gives back the tail; growing maps fresh pages after
+ * the region if nothing is there, or (MREMAP_MAYMOVE) moves every page to
+ * a new place, keeping each page and its library bits, no copy.
+ */
+static int64_t
+sys_mremap(uint64_t old, uint64_t olen, uint64_t nlen, uint64_t flags)
+{
+	if ((old & (EXO_PGSIZE - 1)) || nlen == 0 || (flags & ~3UL) ||
+	    old >= EXO_ULIM || olen > EXO_ULIM - old || nlen > EXO_ULIM)
+		return -EINVAL;
+	olen = (olen + EXO_PGSIZE - 1) & ~(EXO_PGSIZE - 1);
+	nlen = (nlen + EXO_PGSIZE - 1) & ~(EXO_PGSIZE - 1);
+	if (olen == 0)
+		return -EINVAL; /* duplicating a shared mapping: not yet */
+	for (uint64_t va = old; va < old + olen; va += EXO_PGSIZE)
+		if (!(exos_pte(va) & EXO_PTE_P))
+			return -EFAULT;
+	if (nlen <= olen) {
+		if (nlen < olen)
+			sys_munmap(old + nlen, olen - nlen);
+		return (int64_t)old;
+	}
+	uint64_t grow = nlen - olen, pte = exos_pte(old);
+	int perm = (pte & EXO_PTE_W ? EXO_PERM_W : 0) | (pte & EXO_PTE_NX ? 0 : EXO_PERM_X);
+	if (old + nlen <= EXO_ULIM &&
+	    !(exos_pte_or(old + olen, grow / EXO_PGSIZE) & EXO_PTE_P) &&
+	    (old + nlen <= MMAP_BASE || old + nlen <= mmap_next)) {
+		if (map_fresh(old + olen, grow, perm) < 0)
+			return -ENOMEM;
+		return (int64_t)old;
+	}
+	if (!(flags & 1)) /* MREMAP_MAYMOVE */
+		return -ENOMEM;
+	if (nlen > EXOS_RUNTIME_BASE - EXO_PGSIZE - mmap_next)
+		return -ENOMEM;
+	uint64_t to = mmap_next;
+	for (uint64_t i = 0; i < olen; i += EXO_PGSIZE) {
+		uint64_t p = exos_pte(old + i);
+		int64_t s = pagemap_get(old + i);
+		if (s < 0)
+			return -ENOMEM;
+		uint8_t soft = (uint8_t)((p & EXO_PTE_SOFT_MASK) >> EXO_PTE_SOFT_SHIFT);
+		int pp = (p & EXO_PTE_W ? EXO_PERM_W : 0) | (p & EXO_PTE_NX ? 0 : EXO_PERM_X);
+		struct exo_ptop o[2] = {
+			{ old + i, 0, 1, EXO_PT_UNMAP, 0, 0, 0 },
+			{ to + i, (uint64_t)s, 1, EXO_PT_MAP, (uint8_t)pp, soft, 0 },
+		};
+		if (exo_pt_batch(EXO_SLOT_VSPACE, o, 2) < 0)
+			return -ENOMEM;
+		pagemap_del(old + i);
+		pagemap_set(to + i, (exo_slot_t)s);
+	}
+	if (map_fresh(to + olen, grow, perm) < 0)
+		return -ENOMEM;
+	mmap_next = to + nlen + EXO_PGSIZE;
+	return (int64_t)to;
 }
 
 /*
@@ -219,18 +321,6 @@ sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot)
 	return 0;
 }
 
-static int64_t
-sys_munmap(uint64_t addr, uint64_t len)
-{
-	if (addr & (EXO_PGSIZE - 1) || len == 0 || addr >= EXO_ULIM ||
-	    len > EXO_ULIM - addr)
-		return -EINVAL; /* as Linux: outside the process's half */
-	/* Linux allows holes: give back page by page what is there. */
-	for (uint64_t va = addr; va < addr + len; va += EXO_PGSIZE)
-		if (exos_pte(va) & EXO_PTE_P)
-			pagemap_release(va);
-	return 0;
-}
 
 struct utsname {
 	char sysname[65], nodename[65], release[65], version[65], machine[65],
@@ -463,6 +553,30 @@ sysd_dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 		return linux_select((int64_t)a0, (uint64_t *)a1, (uint64_t *)a2, (uint64_t *)a3, ms);
 	}
 	case 292: return linux_sysd(SYSD_DUP3, a0, a1, a2, 0);
+	case 332: return linux_statx((int64_t)a0, (const char *)a1, a2, a3, (void *)a4);
+	case 280: return linux_utimensat((int64_t)a0, (const char *)a1, (const int64_t *)a2, a3);
+	case 137: /* statfs */
+	case 138: { /* fstatfs */
+		uint64_t *sf = (uint64_t *)a1;
+		if (!linux_uok(a1, 120, 1))
+			return -EFAULT;
+		int64_t r = nr == 137 ? linux_path_call(SYSD_FACCESSAT, (const char *)a0, (uint64_t)AT_FDCWD, 0, 0)
+				      : linux_sysd(SYSD_FCNTL, a0, LX_F_GETFD, 0, 0);
+		if (r < 0)
+			return r;
+		uint64_t w[6] = { SYSD_STATFS, 0, 0, 0, 0, 0 };
+		linux_sysd_call(w);
+		memset(sf, 0, 120);
+		sf[0] = 0x01021994; /* TMPFS_MAGIC: it is all in memory */
+		sf[1] = EXO_PGSIZE;
+		sf[2] = w[2] / EXO_PGSIZE + w[3];
+		sf[3] = sf[4] = w[3];
+		sf[5] = w[1] + w[3];
+		sf[6] = w[3];
+		sf[8] = 255;
+		sf[9] = EXO_PGSIZE;
+		return 0;
+	}
 	case 293: return linux_pipe2((int *)a0, a1);
 	case 61: return linux_wait4((int64_t)a0, (int *)a1, (int)a2, (void *)a3);
 	}
@@ -487,6 +601,8 @@ dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 		return sys_mmap(a0, a1, a2, a3, (int64_t)a4, a5);
 	case 10:
 		return sys_mprotect(a0, a1, a2);
+	case 25:
+		return sys_mremap(a0, a1, a2, a3);
 	case 11:
 		return sys_munmap(a0, a1);
 	case 12:
@@ -537,7 +653,87 @@ dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 	case 228:
 		return sys_clock_gettime((int)a0, (uint64_t *)a1);
 	case 318:
+		if (!linux_uok(a0, a1, 1))
+			return -EFAULT;
 		return sys_getrandom((uint8_t *)a0, a1);
+	case 96: { /* gettimeofday */
+		uint64_t ts[2];
+		if (a0 && !linux_uok(a0, 16, 1))
+			return -EFAULT;
+		sys_clock_gettime(0, ts);
+		if (a0)
+			((uint64_t *)a0)[0] = ts[0], ((uint64_t *)a0)[1] = ts[1] / 1000;
+		return 0;
+	}
+	case 201: { /* time */
+		uint64_t ts[2];
+		sys_clock_gettime(0, ts);
+		if (a0) {
+			if (!linux_uok(a0, 8, 1))
+				return -EFAULT;
+			*(uint64_t *)a0 = ts[0];
+		}
+		return (int64_t)ts[0];
+	}
+	case 229: /* clock_getres: the counter's nanosecond */
+		if (a1) {
+			if (!linux_uok(a1, 16, 1))
+				return -EFAULT;
+			((uint64_t *)a1)[0] = 0, ((uint64_t *)a1)[1] = 1;
+		}
+		return a0 <= 11 ? 0 : -EINVAL;
+	case 98: /* getrusage: not accounted yet, all zero */
+		if (!linux_uok(a1, 144, 1))
+			return -EFAULT;
+		memset((void *)a1, 0, 144);
+		return (int64_t)a0 <= 0 && (int64_t)a0 >= -1 ? 0 : -EINVAL;
+	case 100: /* times: not accounted yet; the clock in ticks */
+		if (a0) {
+			if (!linux_uok(a0, 32, 1))
+				return -EFAULT;
+			memset((void *)a0, 0, 32);
+		}
+		return (int64_t)(time_ns() / 10000000UL);
+	case 99: { /* sysinfo */
+		uint64_t *si = (uint64_t *)a0;
+		if (!linux_uok(a0, 112, 1))
+			return -EFAULT;
+		memset(si, 0, 112);
+		si[0] = time_ns() / 1000000000UL;
+		si[4] = EXO_INFO->npages * EXO_PGSIZE / 4096; /* in mem_unit */
+		si[5] = EXO_INFO->free_pages * EXO_PGSIZE / 4096;
+		((uint32_t *)si)[26] = 4096; /* mem_unit */
+		return 0;
+	}
+	case 28:  /* madvise: advice taken, nothing to do */
+	case 162: /* sync: all in memory */
+	case 273: /* set_robust_list: one thread */
+	case 105: case 106: case 113: case 114: case 117: case 119: /* set*id: root */
+		return 0;
+	case 74: case 75: /* fsync, fdatasync */
+		return linux_have_sysd ? linux_sysd(SYSD_FCNTL, a0, 1, 0, 0) < 0 ? -EBADF : 0 : 0;
+	case 115: /* getgroups: none beyond gid 0 */
+		return 0;
+	case 118: case 120: /* getresuid, getresgid */
+		if (!linux_uok(a0, 4, 1) || !linux_uok(a1, 4, 1) || !linux_uok(a2, 4, 1))
+			return -EFAULT;
+		*(uint32_t *)a0 = *(uint32_t *)a1 = *(uint32_t *)a2 = 0;
+		return 0;
+	case 140: /* getpriority: nice 0, as the kernel reports it */
+		return 20;
+	case 141:
+		return 0;
+	case 204: /* sched_getaffinity: one CPU */
+		if (a1 < 8 || !linux_uok(a2, 8, 1))
+			return -EINVAL;
+		*(uint64_t *)a2 = 1;
+		return 8;
+	case 157: /* prctl: the name only */
+		if (a0 == 15 || a0 == 16)
+			return 0;
+		return -EINVAL;
+	case 131:
+		return linux_sigaltstack((const void *)a0, (void *)a1);
 	}
 	return -ENOSYS;
 }
@@ -563,6 +759,7 @@ on_syscall(int cls, struct exo_excframe *f)
 	int64_t ret;
 
 	(void)cls;
+	linux_program_sp = f->rsp;
 	if (nr == 15) { /* rt_sigreturn: every register comes back */
 		linux_sigreturn(f);
 		return;

@@ -336,6 +336,47 @@ do_path(struct proc *p, uint64_t w[6])
 	return -LX_ENOSYS;
 }
 
+/* utimensat: the times at window offset 4096 (UTIME_NOW, UTIME_OMIT). */
+static int64_t
+do_utimens(struct proc *p, uint64_t w[6])
+{
+	int64_t t[4], ns[2];
+	struct fs_inode *dir, *ino;
+	int err = 0;
+
+	if (w[2] & ~(uint64_t)(LX_AT_SYMLINK_NOFOLLOW | LX_AT_EMPTY_PATH))
+		return -LX_EINVAL;
+	memcpy(t, p->win + 4096, sizeof(t));
+	for (int i = 0; i < 2; i++) {
+		if (t[2 * i + 1] == 0x3fffffff)
+			ns[i] = FS_UTIME_NOW;
+		else if (t[2 * i + 1] == 0x3ffffffe)
+			ns[i] = FS_UTIME_OMIT;
+		else if (t[2 * i + 1] < 0 || t[2 * i + 1] >= 1000000000)
+			return -LX_EINVAL;
+		else
+			ns[i] = t[2 * i] * 1000000000 + t[2 * i + 1];
+	}
+	if ((err = win_path(p, 0, path1)) < 0)
+		return err;
+	if (path1[0] == 0 && (w[2] & LX_AT_EMPTY_PATH)) {
+		struct file *f = fd_get(p, (int64_t)w[1]);
+		if (f == NULL)
+			return -LX_EBADF;
+		if (f->ino == NULL)
+			return 0;
+		fs_utimens(f->ino, ns[0], ns[1]);
+		return 0;
+	}
+	if ((dir = base_of(p, (int64_t)w[1], path1, &err)) == NULL)
+		return err;
+	if ((err = fs_lookup(&fs, dir, path1, !(w[2] & LX_AT_SYMLINK_NOFOLLOW), &ino)) < 0)
+		return err;
+	fs_utimens(ino, ns[0], ns[1]);
+	fs_iput(&fs, ino);
+	return 0;
+}
+
 static int64_t
 do_fd_inode(struct proc *p, uint64_t w[6])
 {
@@ -439,6 +480,13 @@ fs_call(struct proc *p, uint64_t w[6])
 	}
 	case SYSD_SENDFILE:
 		return do_sendfile(p, w);
+	case SYSD_UTIMENSAT:
+		return do_utimens(p, w);
+	case SYSD_STATFS:
+		w[1] = fs.ninodes;
+		w[2] = fs.data_bytes;
+		w[3] = EXO_INFO->free_pages;
+		return 0;
 	}
 	return -LX_ENOSYS;
 }
