@@ -12,6 +12,8 @@
  */
 #include "sysd.h"
 
+#define MAXENV 16
+
 volatile int main_busy;
 exo_envid_t sysd_id;
 static int32_t first_pid;
@@ -86,13 +88,20 @@ serve(exo_envid_t caller, uint64_t w[6])
 int
 main(int argc, char **argv)
 {
-	static char *envp[] = { "HOME=/", "PATH=/bin:/usr/bin", "TERM=vt100", NULL };
-	int r;
+	static char *envp[MAXENV + 4] = { "HOME=/", "PATH=/bin:/usr/bin",
+		"TERM=vt100" };
+	int r, nenv = 3;
 
+	/* -e NAME=VALUE adds to the first program's environment. */
+	while (argc > 2 && strcmp(argv[1], "-e") == 0 && nenv < MAXENV) {
+		envp[nenv++] = argv[2];
+		argv += 2, argc -= 2;
+	}
+	envp[nenv] = NULL;
 	if (argc > 1 && strcmp(argv[1], "--") == 0)
 		argv++, argc--;
 	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
-		printf("usage: sysd [--] PROGRAM [ARGS...]\n"
+		printf("usage: sysd [-e NAME=VALUE]... [--] PROGRAM [ARGS...]\n"
 		       "ExOS's system server: runs PROGRAM (a static Linux "
 		       "program in /bin) as pid 1 with the console as its "
 		       "terminal, and serves the file system, pipes and "
