@@ -21,6 +21,9 @@
 /* The Linux runtime's map from page to capability slot (linux/pagemap.c). */
 #define PAGEMAP_VA 0x00007b4000000000UL
 #define PAGEMAP_SIZE (1UL << 30)
+/* ... and its demand-zero ranges (linux/vmr.c), just above. */
+#define VMR_VA (PAGEMAP_VA + PAGEMAP_SIZE)
+#define VMR_SIZE (1UL << 30)
 
 /* Where the spawner copies pages through before handing them over. */
 #define EXOS_SCRATCH 0x00007c0000000000UL

@@ -38,6 +38,8 @@ linux_uok(uint64_t va, uint64_t len, int write)
 		return 0;
 	for (uint64_t pg = va & ~(EXO_PGSIZE - 1); pg < va + len; pg += EXO_PGSIZE) {
 		uint64_t pte = exos_pte(pg);
+		if (!(pte & EXO_PTE_P) && vmr_fault(pg) == 0)
+			pte = exos_pte(pg); /* demand-zero: filled now */
 		if ((pte & (EXO_PTE_P | EXO_PTE_U)) != (EXO_PTE_P | EXO_PTE_U))
 			return 0;
 		if (write && !(pte & EXO_PTE_W) && linux_cow_fault(pg, 2) < 0)

@@ -35,6 +35,14 @@ void pagemap_del(uint64_t va);
 void pagemap_release(uint64_t va);
 int pagemap_walk(int (*fn)(uint64_t va, uint64_t pte, void *arg), void *arg);
 
+/* Demand-zero ranges (vmr.c). */
+int vmr_add(uint64_t start, uint64_t end, int perm);
+int vmr_remove(uint64_t start, uint64_t end);
+int vmr_protect(uint64_t start, uint64_t end, int perm);
+int vmr_covers(uint64_t va, int *perm);
+int vmr_all_mapped(uint64_t start, uint64_t end);
+int vmr_fault(uint64_t addr);
+
 /* Signals (signal.c). */
 extern uint64_t linux_pending;
 void linux_signals_inherit(uint64_t ignored, uint64_t mask);

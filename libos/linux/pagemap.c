@@ -221,7 +221,7 @@ match(uint64_t va, uint64_t pte, void *arg)
 	uint64_t ppn = (pte & EXO_PTE_ADDR) >> EXO_PGSHIFT;
 
 	if (va >= PAGEMAP_VA && va < PAGEMAP_VA + PAGEMAP_SIZE)
-		return 0;
+		return 0; /* our own tables */
 	for (uint64_t i = hash(ppn) & (b->cap - 1); b->t[i] != EMPTY;
 	     i = (i + 1) & (b->cap - 1))
 		if (b->t[i] >> SLOTBITS == ppn)

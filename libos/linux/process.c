@@ -40,8 +40,8 @@ copy_now(uint64_t va, uint64_t pte)
 {
 	if (va >= EXOS_EXC_STACK_LO && va < 0x00007b0000300000UL)
 		return 1;
-	if (va >= PAGEMAP_VA && va < PAGEMAP_VA + PAGEMAP_SIZE)
-		return 1;
+	if (va >= PAGEMAP_VA && va < VMR_VA + VMR_SIZE)
+		return 1; /* the page map and the demand-zero ranges */
 	return (pte & EXO_PTE_W) && va >= EXOS_RUNTIME_BASE &&
 	    va < EXOS_RUNTIME_BASE + (1UL << 30);
 }

@@ -255,6 +255,8 @@ on_exception(int cls, struct exo_excframe *f)
 	int code, sig = signal_of(cls, &code);
 	const struct lx_sigaction *a = &actions[sig];
 
+	if (cls == EXO_EXC_PF && !(f->err & 1) && vmr_fault(f->addr) == 0)
+		return; /* a demand-zero page is there now */
 	if (cls == EXO_EXC_PF && linux_cow_fault(f->addr, f->err) == 0)
 		return; /* the store now goes to our own copy */
 	if (a->handler == SIG_DFL || a->handler == SIG_IGN ||

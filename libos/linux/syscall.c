@@ -36,6 +36,7 @@
 #define MAP_PRIVATE 0x02
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
+#define MAP_POPULATE 0x8000
 
 uint64_t linux_program_sp;
 static uint64_t brk_start, brk_cur, brk_mapped, mmap_next = MMAP_BASE;
@@ -128,32 +129,40 @@ cons_writev(int fd, const struct iovec *iov, int n)
 }
 
 static int64_t
-sys_brk(uint64_t want)
-{
-	if (want == 0 || want < brk_start)
-		return (int64_t)brk_cur;
-	uint64_t end = (want + EXO_PGSIZE - 1) & ~(EXO_PGSIZE - 1);
-	if (end > brk_mapped) {
-		if (map_fresh(brk_mapped, end - brk_mapped, EXO_PERM_W) < 0)
-			return (int64_t)brk_cur; /* Linux's way to say no */
-		brk_mapped = end;
-	}
-	brk_cur = want;
-	return (int64_t)brk_cur;
-}
-
-static int64_t
 sys_munmap(uint64_t addr, uint64_t len)
 {
 	if (addr & (EXO_PGSIZE - 1) || len == 0 || addr >= EXO_ULIM ||
 	    len > EXO_ULIM - addr)
 		return -EINVAL; /* as Linux: outside the process's half */
+	if (vmr_remove(addr, addr + len) < 0)
+		return -ENOMEM;
 	/* Linux allows holes: give back page by page what is there. */
 	for (uint64_t va = addr; va < addr + len; va += EXO_PGSIZE)
 		if (exos_pte(va) & EXO_PTE_P)
 			pagemap_release(va);
 	return 0;
 }
+
+static int64_t
+sys_brk(uint64_t want)
+{
+	if (want == 0 || want < brk_start)
+		return (int64_t)brk_cur;
+	uint64_t end = (want + EXO_PGSIZE - 1) & ~(EXO_PGSIZE - 1);
+	if (end > MMAP_BASE)
+		return (int64_t)brk_cur; /* Linux's way to say no */
+	if (end > brk_mapped) {
+		if (vmr_add(brk_mapped, end, EXO_PERM_W) < 0)
+			return (int64_t)brk_cur;
+		brk_mapped = end;
+	} else if (end < brk_mapped) {
+		sys_munmap(end, brk_mapped - end);
+		brk_mapped = end;
+	}
+	brk_cur = want;
+	return (int64_t)brk_cur;
+}
+
 
 /*
  * mmap: anonymous memory, private or shared with the children this
@@ -190,8 +199,7 @@ sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
 			return -EINVAL;
 		if (addr >= EXO_ULIM || len > EXO_ULIM - addr)
 			return -ENOMEM;
-		if (exos_pte_or(addr, len / EXO_PGSIZE) & EXO_PTE_P)
-			sys_munmap(addr, len); /* MAP_FIXED replaces */
+		sys_munmap(addr, len); /* MAP_FIXED replaces what was there */
 	} else {
 		/* Below the runtime; a refused request must not use up space. */
 		if (len > EXOS_RUNTIME_BASE - EXO_PGSIZE - mmap_next)
@@ -203,6 +211,10 @@ sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
 	if (anon && (flags & MAP_SHARED)) {
 		/* Shared with the children this process forks, not copied. */
 		if (map_fresh_soft(addr, len, perm, LINUX_SOFT_SHARED) < 0)
+			return -ENOMEM;
+	} else if (anon && !(flags & MAP_POPULATE)) {
+		/* Demand-zero: pages come on first touch (vmr.c). */
+		if (vmr_add(addr, addr + len, perm) < 0)
 			return -ENOMEM;
 	} else if (map_fresh(addr, len, anon ? perm : EXO_PERM_W) < 0) {
 		return -ENOMEM;
@@ -235,9 +247,8 @@ sys_mremap(uint64_t old, uint64_t olen, uint64_t nlen, uint64_t flags)
 	nlen = (nlen + EXO_PGSIZE - 1) & ~(EXO_PGSIZE - 1);
 	if (olen == 0)
 		return -EINVAL; /* duplicating a shared mapping: not yet */
-	for (uint64_t va = old; va < old + olen; va += EXO_PGSIZE)
-		if (!(exos_pte(va) & EXO_PTE_P))
-			return -EFAULT;
+	if (!vmr_all_mapped(old, old + olen))
+		return -EFAULT;
 	if (nlen <= olen) {
 		if (nlen < olen)
 			sys_munmap(old + nlen, olen - nlen);
@@ -245,10 +256,12 @@ sys_mremap(uint64_t old, uint64_t olen, uint64_t nlen, uint64_t flags)
 	}
 	uint64_t grow = nlen - olen, pte = exos_pte(old);
 	int perm = (pte & EXO_PTE_W ? EXO_PERM_W : 0) | (pte & EXO_PTE_NX ? 0 : EXO_PERM_X);
+	if (!(pte & EXO_PTE_P) && !vmr_covers(old, &perm))
+		return -EFAULT;
 	if (old + nlen <= EXO_ULIM &&
 	    !(exos_pte_or(old + olen, grow / EXO_PGSIZE) & EXO_PTE_P) &&
 	    (old + nlen <= MMAP_BASE || old + nlen <= mmap_next)) {
-		if (map_fresh(old + olen, grow, perm) < 0)
+		if (vmr_add(old + olen, old + nlen, perm) < 0)
 			return -ENOMEM;
 		return (int64_t)old;
 	}
@@ -257,8 +270,12 @@ sys_mremap(uint64_t old, uint64_t olen, uint64_t nlen, uint64_t flags)
 	if (nlen > EXOS_RUNTIME_BASE - EXO_PGSIZE - mmap_next)
 		return -ENOMEM;
 	uint64_t to = mmap_next;
+	if (vmr_add(to, to + nlen, perm) < 0)
+		return -ENOMEM;
 	for (uint64_t i = 0; i < olen; i += EXO_PGSIZE) {
 		uint64_t p = exos_pte(old + i);
+		if (!(p & EXO_PTE_P))
+			continue; /* demand-zero: it stays so, at the new place */
 		int64_t s = pagemap_get(old + i);
 		if (s < 0)
 			return -ENOMEM;
@@ -273,8 +290,7 @@ sys_mremap(uint64_t old, uint64_t olen, uint64_t nlen, uint64_t flags)
 		pagemap_del(old + i);
 		pagemap_set(to + i, (exo_slot_t)s);
 	}
-	if (map_fresh(to + olen, grow, perm) < 0)
-		return -ENOMEM;
+	vmr_remove(old, old + olen);
 	mmap_next = to + nlen + EXO_PGSIZE;
 	return (int64_t)to;
 }
@@ -299,10 +315,18 @@ sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot)
 	if (addr >= EXO_ULIM || len > EXO_ULIM - addr)
 		return -ENOMEM; /* as Linux: not all of it could be mapped */
 	uint64_t pages = (len + EXO_PGSIZE - 1) / EXO_PGSIZE;
-	if (!(exos_pte_or(addr, pages) & EXO_PTE_SOFT_MASK))
-		return page_protect(addr, pages, perm) >= 0 ? 0 : -ENOMEM;
+	/* The usual case first: all there, no library bits: one call. */
+	if (!(exos_pte_or(addr, pages) & EXO_PTE_SOFT_MASK) &&
+	    page_protect(addr, pages, perm) >= 0)
+		return vmr_protect(addr, addr + pages * EXO_PGSIZE, perm) < 0 ? -ENOMEM : 0;
+	if (!vmr_all_mapped(addr, addr + pages * EXO_PGSIZE))
+		return -ENOMEM; /* as Linux: a hole in the range */
+	if (vmr_protect(addr, addr + pages * EXO_PGSIZE, perm) < 0)
+		return -ENOMEM;
 	for (uint64_t i = 0; i < pages; i++) {
 		uint64_t va = addr + i * EXO_PGSIZE, pte = exos_pte(va);
+		if (!(pte & EXO_PTE_P))
+			continue; /* demand-zero: comes with the new protection */
 		uint8_t soft = (uint8_t)((pte & EXO_PTE_SOFT_MASK) >> EXO_PTE_SOFT_SHIFT);
 		int p = perm;
 		if (soft & LINUX_SOFT_COW) {
@@ -312,12 +336,14 @@ sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot)
 			p &= ~EXO_PERM_W;
 		}
 		ops[n++] = (struct exo_ptop){ va, 0, 1, EXO_PT_PROT, (uint8_t)p, soft, 0 };
-		if (n == 64 || i + 1 == pages) {
+		if (n == 64) {
 			if (exo_pt_batch(EXO_SLOT_VSPACE, ops, (uint64_t)n) < 0)
 				return -ENOMEM;
 			n = 0;
 		}
 	}
+	if (n > 0 && exo_pt_batch(EXO_SLOT_VSPACE, ops, (uint64_t)n) < 0)
+		return -ENOMEM;
 	return 0;
 }
 
