@@ -26,6 +26,7 @@ void linux_sigreturn(struct exo_excframe *f);
 void linux_reregister(void);
 int64_t linux_fork(struct exo_excframe *f);
 int linux_cow_fault(uint64_t addr, uint64_t err);
+void linux_resume_prepare(uint64_t rsp);
 
 /* Which slot holds the page at each address (pagemap.c). */
 int pagemap_init(void);

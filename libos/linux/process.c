@@ -203,14 +203,6 @@ linux_fork(struct exo_excframe *f)
 		return err < 0 ? err : -EAGAIN;
 	}
 	child_release(&c); /* sysd keeps the child; we need no hold on it */
-	/*
-	 * The way back to the program writes just below its red zone, from
-	 * the exception stack, where a copy-on-write fault cannot be taken:
-	 * make those pages ours again first.
-	 */
-	for (uint64_t va = (f->rsp - 256) & ~(EXO_PGSIZE - 1); va < f->rsp;
-	     va += EXO_PGSIZE)
-		linux_cow_fault(va, 2);
 	return pid;
 }
 
@@ -253,4 +245,24 @@ linux_cow_fault(uint64_t addr, uint64_t err)
 		slot_free((uint64_t)old);
 	}
 	return 0;
+}
+
+/*
+ * The way back to the program (trampoline.S) writes two words just below
+ * its red zone, from the exception stack, where a fault cannot be taken:
+ * before any handler returns, the page(s) there must be writable —
+ * copied now if shared copy-on-write, filled if demand-zero.
+ */
+void
+linux_resume_prepare(uint64_t rsp)
+{
+	uint64_t lo = (rsp - 144) & ~(EXO_PGSIZE - 1), hi = (rsp - 129) & ~(EXO_PGSIZE - 1);
+
+	for (uint64_t va = lo; va <= hi; va += EXO_PGSIZE) {
+		uint64_t pte = exos_pte(va);
+		if (!(pte & EXO_PTE_P))
+			vmr_fault(va);
+		else if (!(pte & EXO_PTE_W))
+			linux_cow_fault(va, 2);
+	}
 }

@@ -250,7 +250,7 @@ push_frame(struct exo_excframe *f, int sig, int cls, int code, uint64_t addr,
 }
 
 static void
-on_exception(int cls, struct exo_excframe *f)
+handle_exception(int cls, struct exo_excframe *f)
 {
 	int code, sig = signal_of(cls, &code);
 	const struct lx_sigaction *a = &actions[sig];
@@ -269,6 +269,13 @@ on_exception(int cls, struct exo_excframe *f)
 	if (cls == EXO_EXC_PF)
 		code = f->err & 1 ? 2 : 1;
 	push_frame(f, sig, cls, code, cls == EXO_EXC_PF ? f->addr : f->rip, blocked);
+}
+
+static void
+on_exception(int cls, struct exo_excframe *f)
+{
+	handle_exception(cls, f);
+	linux_resume_prepare(f->rsp);
 }
 
 /* Is a signal pending that the program would now run a handler for? */
@@ -315,6 +322,17 @@ linux_deliver(struct exo_excframe *f, uint64_t mask)
 			linux_exit(sig);
 		}
 		push_frame(f, sig, -1, 0 /* SI_USER */, 0, mask);
+		if (linux_have_sysd) {
+			/* Who sent it: si_pid, si_uid, si_status and si_code. */
+			uint64_t w[6] = { SYSD_SIGINFO, (uint64_t)sig, 0, 0, 0, 0 };
+			int64_t pid = linux_sysd_call(w);
+			struct lx_siginfo *si = (struct lx_siginfo *)SAVED(f, 2);
+			if (pid >= 0) {
+				si->code = (int32_t)w[2];
+				si->addr = (uint32_t)pid; /* si_pid; si_uid 0 */
+				memcpy(si->rest, &w[3], 4); /* si_status */
+			}
+		}
 		return;
 	}
 }

@@ -760,6 +760,15 @@ dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 		return -EINVAL;
 	case 131:
 		return linux_sigaltstack((const void *)a0, (void *)a1);
+	case 127: /* rt_sigpending */
+		if (a1 != 8)
+			return -EINVAL;
+		if (!linux_uok(a0, 8, 1))
+			return -EFAULT;
+		if (linux_have_sysd)
+			linux_sysd(SYSD_GETPPID, 0, 0, 0, 0); /* collect news */
+		*(uint64_t *)a0 = linux_pending & linux_blocked();
+		return 0;
 	}
 	return -ENOSYS;
 }
@@ -788,6 +797,7 @@ on_syscall(int cls, struct exo_excframe *f)
 	linux_program_sp = f->rsp;
 	if (nr == 15) { /* rt_sigreturn: every register comes back */
 		linux_sigreturn(f);
+		linux_resume_prepare(f->rsp);
 		return;
 	}
 	if (nr == 57 || nr == 58) { /* fork, vfork: every register goes */
@@ -810,13 +820,14 @@ on_syscall(int cls, struct exo_excframe *f)
 		ret = dispatch(nr, r[-1], r[-2], r[-3], r[-6], r[-4], r[-5]);
 	}
 	f->rax = (uint64_t)ret;
-	if (!linux_signal_deliverable())
-		return;
-	if (ret == -EINTR && restartable(nr) && linux_signal_restarts()) {
-		f->rax = nr; /* the handler returns to the call, made again */
-		f->rip -= 2;
+	if (linux_signal_deliverable()) {
+		if (ret == -EINTR && restartable(nr) && linux_signal_restarts()) {
+			f->rax = nr; /* the handler returns to the call, made again */
+			f->rip -= 2;
+		}
+		linux_deliver(f, mask);
 	}
-	linux_deliver(f, mask);
+	linux_resume_prepare(f->rsp);
 }
 
 /* A forked child starts with no handlers in the kernel: register ours. */

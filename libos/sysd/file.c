@@ -477,7 +477,7 @@ pipe_write(struct proc *p, struct file *f, const uint8_t *src, uint64_t n,
 
 	pp->last_writer = p->env;
 	if (pp->readers == 0) {
-		proc_signal(p, LX_SIGPIPE);
+		proc_signal(p, LX_SIGPIPE, 0, 0, 0);
 		return -LX_EPIPE;
 	}
 	/* Up to PIPE_BUF bytes go in at once or not at all. */

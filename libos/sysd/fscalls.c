@@ -272,6 +272,13 @@ do_path(struct proc *p, uint64_t w[6])
 
 	if ((err = win_path(p, 0, path1)) < 0)
 		return err;
+	if (w[0] == SYSD_FCHMODAT && path1[0] == 0) {
+		/* fchmod: the descriptor's own file. */
+		struct file *f = fd_get(p, (int64_t)w[1]);
+		if (f == NULL)
+			return -LX_EBADF;
+		return f->ino ? fs_chmod(f->ino, (uint32_t)w[2] & 07777) : 0;
+	}
 	if ((dir = base_of(p, w[0] == SYSD_TRUNCATE || w[0] == SYSD_CHDIR
 		     ? LX_AT_FDCWD : (int64_t)w[1], path1, &err)) == NULL)
 		return err;

@@ -53,7 +53,6 @@ serve(exo_envid_t caller, uint64_t w[6])
 	struct proc *p;
 	int64_t r;
 
-	w[4] = 0;
 	if (main_busy) {
 		/* Our own context was interrupted mid-change: let it finish. */
 		w[0] = (uint64_t)SYSD_BLOCK;
@@ -67,7 +66,8 @@ serve(exo_envid_t caller, uint64_t w[6])
 		return;
 	}
 	uint64_t op = w[0];
-	if (op == SYSD_HELLO || (op >= SYSD_FORK && op <= SYSD_PRLIMIT))
+	if (op == SYSD_HELLO || op == SYSD_SIGINFO ||
+	    (op >= SYSD_FORK && op <= SYSD_PRLIMIT))
 		r = proc_call(p, w);
 	else if (op == SYSD_CLOSE || op == SYSD_READ || op == SYSD_WRITE ||
 	    op == SYSD_PREAD || op == SYSD_PWRITE || op == SYSD_LSEEK ||
@@ -77,6 +77,8 @@ serve(exo_envid_t caller, uint64_t w[6])
 	else
 		r = fs_call(p, w);
 	w[0] = (uint64_t)r;
+	if (r != SYSD_BLOCK)
+		w[4] = 0; /* the hint means something only then */
 	w[5] = 0;
 	if (p->state == P_LIVE && p->env == caller) {
 		w[5] = p->pending;
@@ -123,6 +125,7 @@ main(int argc, char **argv)
 	char path[128];
 	snprintf(path, sizeof(path), "%s%s", strchr(argv[1], '/') ? "" : "/bin/",
 	    argv[1]);
+	argv[1] = path; /* as a shell would run it: by its path */
 	if (exos_pct_serve(serve) < 0) {
 		printf("sysd: cannot take requests\n");
 		return 1;

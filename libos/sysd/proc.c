@@ -176,7 +176,11 @@ proc_exit(struct proc *p, int32_t status)
 		return;
 	}
 	p->state = P_ZOMBIE;
-	proc_signal(parent, LX_SIGCHLD);
+	/* CLD_EXITED with the code, or CLD_KILLED with the signal. */
+	if (status & 0x7f)
+		proc_signal(parent, LX_SIGCHLD, p->pid, 2, status & 0x7f);
+	else
+		proc_signal(parent, LX_SIGCHLD, p->pid, 1, (status >> 8) & 0xff);
 }
 
 /* Processes whose environment died without telling us. */
@@ -214,12 +218,13 @@ sig_default_ignored(int sig)
  * signals are ignored by default.
  */
 void
-proc_signal(struct proc *p, int sig)
+proc_signal(struct proc *p, int sig, int32_t from, int32_t code, int32_t status)
 {
 	uint64_t bit = 1UL << (sig - 1);
 
 	if (p->state != P_LIVE)
 		return;
+	p->sinfo[sig] = (struct sinfo){ from, code, status };
 	if (sig == LX_SIGKILL) {
 		proc_exit(p, LX_SIGKILL);
 		return;
@@ -238,7 +243,7 @@ proc_signal_group(int32_t pgid, int sig)
 {
 	for (int i = 0; i < NPROC; i++)
 		if (procs[i].state == P_LIVE && procs[i].pgid == pgid)
-			proc_signal(&procs[i], sig);
+			proc_signal(&procs[i], sig, 0, 0x80 /* SI_KERNEL */, 0);
 }
 
 int64_t
@@ -260,7 +265,7 @@ proc_kill(struct proc *self, int64_t pid, int sig)
 			continue;
 		found = 1;
 		if (sig)
-			proc_signal(p, sig);
+			proc_signal(p, sig, self->pid, 0 /* SI_USER */, 0);
 	}
 	return found ? 0 : -LX_ESRCH;
 }
@@ -666,6 +671,12 @@ proc_call(struct proc *p, uint64_t w[6])
 	}
 	case SYSD_PRLIMIT:
 		return proc_rlimit(p, w);
+	case SYSD_SIGINFO:
+		if (w[1] < 1 || w[1] >= NSIG)
+			return -LX_EINVAL;
+		w[2] = (uint64_t)(int64_t)p->sinfo[w[1]].code;
+		w[3] = (uint64_t)(int64_t)p->sinfo[w[1]].status;
+		return p->sinfo[w[1]].pid;
 	}
 	return -LX_ENOSYS;
 }

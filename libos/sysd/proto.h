@@ -75,6 +75,7 @@ enum sysd_op {
 	SYSD_PRLIMIT,   /* resource, new (or -1 to only read) -> old */
 	SYSD_SENDFILE,  /* out, in, n, offset (or -1: in's own) -> count */
 	SYSD_STATFS,    /* -> a few counts */
+	SYSD_SIGINFO,   /* sig -> sender pid; code, status in w[2], w[3] */
 	SYSD_NOPS
 };
 

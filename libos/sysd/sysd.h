@@ -45,6 +45,11 @@ struct file {
 
 enum proc_state { P_FREE, P_LIVE, P_ZOMBIE };
 
+/* Who sent a signal and why, for the handler's siginfo. */
+struct sinfo {
+	int32_t pid, code, status;
+};
+
 struct proc {
 	int state;
 	int32_t pid, ppid, pgid, sid;
@@ -61,6 +66,7 @@ struct proc {
 	uint64_t pending;           /* signals not yet reported (bit sig-1) */
 	uint64_t ignored, handled;  /* dispositions */
 	uint64_t exec_mask;         /* the signal mask across exec */
+	struct sinfo sinfo[NSIG];   /* the latest of each signal */
 	uint64_t nofile, nproc;     /* limits */
 };
 
@@ -81,7 +87,8 @@ int64_t proc_exec(struct proc *p, uint64_t w[6]);
 void proc_exit(struct proc *p, int32_t status);
 int64_t proc_wait4(struct proc *p, uint64_t w[6]);
 int64_t proc_kill(struct proc *p, int64_t pid, int sig);
-void proc_signal(struct proc *p, int sig);
+void proc_signal(struct proc *p, int sig, int32_t from, int32_t code,
+    int32_t status);
 void proc_signal_group(int32_t pgid, int sig);
 int64_t proc_call(struct proc *p, uint64_t w[6]);
 int proc_count(void);
