@@ -68,17 +68,28 @@ put_str(const char *s, uint64_t off, uint64_t max)
 	}
 }
 
-/* One request; the reply replaces w.  Signals it reports become pending. */
+/*
+ * One request; the reply replaces w.  Signals it reports become pending.
+ * While sysd is in another call (preempted) or busy with its own work,
+ * yield to it and ask again.
+ */
 static int64_t
 call(uint64_t w[6])
 {
+	uint64_t req[6];
 	int64_t r;
 
-	while ((r = exos_pct_call(SYSD_SLOT, w)) == EXO_EBUSY)
-		exo_yield(sysd_env); /* sysd is busy with another call */
-	if (r < 0) {
-		/* sysd is gone: nobody can serve us any more. */
-		exo_env_exit(128 + LX_SIGKILL);
+	memcpy(req, w, sizeof(req));
+	for (;;) {
+		r = exos_pct_call(SYSD_SLOT, w);
+		if (r == 0 && (int64_t)w[0] != SYSD_BUSY)
+			break;
+		if (r < 0 && r != EXO_EBUSY) {
+			/* sysd is gone: nobody can serve us any more. */
+			exo_env_exit(128 + LX_SIGKILL);
+		}
+		memcpy(w, req, sizeof(req));
+		exo_yield(sysd_env);
 	}
 	linux_pending |= w[5];
 	return (int64_t)w[0];

@@ -55,7 +55,7 @@ serve(exo_envid_t caller, uint64_t w[6])
 
 	if (main_busy) {
 		/* Our own context was interrupted mid-change: let it finish. */
-		w[0] = (uint64_t)SYSD_BLOCK;
+		w[0] = (uint64_t)SYSD_BUSY;
 		w[4] = (uint64_t)sysd_id;
 		w[5] = 0;
 		return;

@@ -26,6 +26,8 @@
 
 /* The call would wait: yield (to w[4] if not 0) and ask again. */
 #define SYSD_BLOCK (-512)
+/* sysd was busy with its own work: yield to it and ask again (any call). */
+#define SYSD_BUSY (-513)
 
 enum sysd_op {
 	SYSD_HELLO = 1, /* -> pid, ppid */
