@@ -273,7 +273,7 @@ main(int argc, char **argv)
 		/* Linux programs that check POSIX behaviour (Linux is their
 		 * oracle: make test runs them on the host too), under sysd. */
 		char *ltests[] = { "lsys", "lfork", "lfile", "lpipe", "lproc",
-			"lforkbomb" };
+			"lforkbomb", "lscribble" };
 		run_suite("t_", words + 1, n - 1, NULL, &passed, &failed);
 		if (n == 1) {
 			run_suite("", ltests, sizeof(ltests) / sizeof(ltests[0]),

@@ -27,6 +27,7 @@ void linux_reregister(void);
 int64_t linux_fork(struct exo_excframe *f);
 int linux_cow_fault(uint64_t addr, uint64_t err);
 void linux_resume_prepare(uint64_t rsp);
+extern uint64_t linux_stack_ok;
 
 /* Which slot holds the page at each address (pagemap.c). */
 int pagemap_init(void);
@@ -48,7 +49,13 @@ int vmr_fault(uint64_t addr);
 extern uint64_t linux_pending;
 void linux_signals_inherit(uint64_t ignored, uint64_t mask);
 uint64_t linux_blocked(void);
-int linux_signal_deliverable(void);
+extern uint64_t linux_sigblocked;
+/* Is a signal pending that the program would now run a handler for? */
+static inline int
+linux_signal_deliverable(void)
+{
+	return (linux_pending & ~linux_sigblocked) != 0;
+}
 int linux_signal_restarts(void);
 void linux_deliver(struct exo_excframe *f, uint64_t mask);
 struct lx_stack;

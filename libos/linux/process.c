@@ -193,6 +193,7 @@ linux_fork(struct exo_excframe *f)
 	c.vspace = (uint64_t)sv;
 	c.id = (exo_envid_t)w[1];
 	fork_pid = pid;
+	linux_stack_ok = 0; /* our pages are copy-on-write now, the child's too */
 	if ((err = bind_all(&c)) < 0 || start_stack(&c) < 0 ||
 	    exo_cap_copy(EXO_SLOT_CONSOLE, c.env, EXO_SLOT_CONSOLE,
 		EXO_R_READ | EXO_R_WRITE | EXO_R_GRANT) < 0 ||
@@ -253,11 +254,15 @@ linux_cow_fault(uint64_t addr, uint64_t err)
  * before any handler returns, the page(s) there must be writable —
  * copied now if shared copy-on-write, filled if demand-zero.
  */
+uint64_t linux_stack_ok; /* a page known to be writable: no need to look */
+
 void
 linux_resume_prepare(uint64_t rsp)
 {
 	uint64_t lo = (rsp - 144) & ~(EXO_PGSIZE - 1), hi = (rsp - 129) & ~(EXO_PGSIZE - 1);
 
+	if (lo == linux_stack_ok && hi == lo)
+		return;
 	for (uint64_t va = lo; va <= hi; va += EXO_PGSIZE) {
 		uint64_t pte = exos_pte(va);
 		if (!(pte & EXO_PTE_P))
@@ -265,4 +270,6 @@ linux_resume_prepare(uint64_t rsp)
 		else if (!(pte & EXO_PTE_W))
 			linux_cow_fault(va, 2);
 	}
+	if (exos_pte(hi) & EXO_PTE_W)
+		linux_stack_ok = hi;
 }

@@ -58,7 +58,7 @@ struct lx_sigframe {
 };
 
 static struct lx_sigaction actions[NSIG];
-static uint64_t blocked;
+uint64_t linux_sigblocked; /* the mask */
 uint64_t linux_pending; /* reported by sysd, not yet delivered */
 
 /* What sysd must know of a disposition to act for us. */
@@ -76,13 +76,13 @@ linux_signals_inherit(uint64_t ignored, uint64_t mask)
 	for (int sig = 1; sig < NSIG; sig++)
 		if (ignored & (1UL << (sig - 1)))
 			actions[sig].handler = SIG_IGN;
-	blocked = mask;
+	linux_sigblocked = mask;
 }
 
 uint64_t
 linux_blocked(void)
 {
-	return blocked;
+	return linux_sigblocked;
 }
 
 /* sigaltstack: where handlers with SA_ONSTACK run. */
@@ -161,15 +161,15 @@ linux_sigprocmask(int how, const uint64_t *set, uint64_t *old, uint64_t setsize)
 	if (set && how != 0 && how != 1 && how != 2)
 		return -22;
 	if (old)
-		*old = blocked;
+		*old = linux_sigblocked;
 	if (set) {
 		if (how == 0)
-			blocked |= s;
+			linux_sigblocked |= s;
 		else if (how == 1)
-			blocked &= ~s;
+			linux_sigblocked &= ~s;
 		else
-			blocked = s;
-		blocked &= ~UNBLOCKABLE;
+			linux_sigblocked = s;
+		linux_sigblocked &= ~UNBLOCKABLE;
 	}
 	return 0;
 }
@@ -214,7 +214,9 @@ push_frame(struct exo_excframe *f, int sig, int cls, int code, uint64_t addr,
 	uint64_t sp = ((top - sizeof(struct lx_sigframe)) & ~15UL) - 8;
 	struct lx_sigframe *fr = (void *)sp;
 
-	if (!linux_uok(sp, sizeof(*fr), 1)) {
+	int known = (sp & ~(EXO_PGSIZE - 1)) == linux_stack_ok &&
+	    ((sp + sizeof(*fr) - 1) & ~(EXO_PGSIZE - 1)) == linux_stack_ok;
+	if (!known && !linux_uok(sp, sizeof(*fr), 1)) {
 		/* No stack to run the handler on: as Linux, SIGSEGV kills. */
 		linux_exit(11);
 	}
@@ -233,10 +235,10 @@ push_frame(struct exo_excframe *f, int sig, int cls, int code, uint64_t addr,
 	fr->info.signo = sig;
 	fr->info.code = code;
 	fr->info.addr = addr;
-	blocked |= a->mask;
+	linux_sigblocked |= a->mask;
 	if (!(a->flags & SA_NODEFER))
-		blocked |= 1UL << (sig - 1);
-	blocked &= ~UNBLOCKABLE;
+		linux_sigblocked |= 1UL << (sig - 1);
+	linux_sigblocked &= ~UNBLOCKABLE;
 	/* Resume into the handler, as if called by the restorer. */
 	SAVED(f, 1) = (uint64_t)sig;
 	SAVED(f, 2) = (uint64_t)&fr->info;
@@ -260,7 +262,7 @@ handle_exception(int cls, struct exo_excframe *f)
 	if (cls == EXO_EXC_PF && linux_cow_fault(f->addr, f->err) == 0)
 		return; /* the store now goes to our own copy */
 	if (a->handler == SIG_DFL || a->handler == SIG_IGN ||
-	    (blocked & (1UL << (sig - 1)))) {
+	    (linux_sigblocked & (1UL << (sig - 1)))) {
 		printf("exos: signal %d (exception %d at rip %lx, address %lx): "
 		       "terminated\n", sig, cls, f->rip, f->addr);
 		linux_exit(sig);
@@ -268,7 +270,7 @@ handle_exception(int cls, struct exo_excframe *f)
 	/* SEGV_MAPERR for a missing page, SEGV_ACCERR for a protected one. */
 	if (cls == EXO_EXC_PF)
 		code = f->err & 1 ? 2 : 1;
-	push_frame(f, sig, cls, code, cls == EXO_EXC_PF ? f->addr : f->rip, blocked);
+	push_frame(f, sig, cls, code, cls == EXO_EXC_PF ? f->addr : f->rip, linux_sigblocked);
 }
 
 static void
@@ -278,18 +280,11 @@ on_exception(int cls, struct exo_excframe *f)
 	linux_resume_prepare(f->rsp);
 }
 
-/* Is a signal pending that the program would now run a handler for? */
-int
-linux_signal_deliverable(void)
-{
-	return (linux_pending & ~blocked) != 0;
-}
-
 /* Does sig's handler ask for interrupted calls to be restarted? */
 int
 linux_signal_restarts(void)
 {
-	uint64_t ready = linux_pending & ~blocked;
+	uint64_t ready = linux_pending & ~linux_sigblocked;
 
 	for (int sig = 1; sig < NSIG; sig++)
 		if (ready & (1UL << (sig - 1)))
@@ -299,12 +294,12 @@ linux_signal_restarts(void)
 
 /*
  * As a system call returns (f holds its result): runs the handler of the
- * lowest pending signal not blocked, restoring mask when it returns.
+ * lowest pending signal not linux_sigblocked, restoring mask when it returns.
  */
 void
 linux_deliver(struct exo_excframe *f, uint64_t mask)
 {
-	uint64_t ready = linux_pending & ~blocked;
+	uint64_t ready = linux_pending & ~linux_sigblocked;
 
 	for (int sig = 1; sig < NSIG && ready; sig++) {
 		uint64_t bit = 1UL << (sig - 1);
@@ -349,7 +344,7 @@ linux_sigreturn(struct exo_excframe *f)
 	f->rax = g[RAX], f->rcx = g[RCX], f->r11 = g[R11];
 	f->rsp = g[RSP], f->rip = g[RIP];
 	f->rflags = (g[EFL] & 0x40dd5UL) | 0x202; /* user-settable flags only */
-	blocked = uc->sigmask;
+	linux_sigblocked = uc->sigmask;
 }
 
 int

@@ -131,6 +131,7 @@ cons_writev(int fd, const struct iovec *iov, int n)
 static int64_t
 sys_munmap(uint64_t addr, uint64_t len)
 {
+	linux_stack_ok = 0;
 	if (addr & (EXO_PGSIZE - 1) || len == 0 || addr >= EXO_ULIM ||
 	    len > EXO_ULIM - addr)
 		return -EINVAL; /* as Linux: outside the process's half */
@@ -240,6 +241,7 @@ sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
 static int64_t
 sys_mremap(uint64_t old, uint64_t olen, uint64_t nlen, uint64_t flags)
 {
+	linux_stack_ok = 0;
 	if ((old & (EXO_PGSIZE - 1)) || nlen == 0 || (flags & ~3UL) ||
 	    old >= EXO_ULIM || olen > EXO_ULIM - old || nlen > EXO_ULIM)
 		return -EINVAL;
@@ -304,6 +306,8 @@ sys_mremap(uint64_t old, uint64_t olen, uint64_t nlen, uint64_t flags)
 static int64_t
 sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot)
 {
+	if (linux_stack_ok >= addr && linux_stack_ok - addr < len)
+		linux_stack_ok = 0;
 	struct exo_ptop ops[64];
 	int n = 0;
 
@@ -613,15 +617,14 @@ static int64_t
 dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
     uint64_t a4, uint64_t a5)
 {
-	if (linux_have_sysd) {
-		int64_t r = sysd_dispatch(nr, a0, a1, a2, a3, a4);
-		if (r != -ENOSYS)
-			return r;
-	}
 	switch (nr) {
 	case 0:
+		if (linux_have_sysd)
+			break;
 		return cons_read((int)a0, (char *)a1, a2);
 	case 1:
+		if (linux_have_sysd)
+			break;
 		return cons_write((int)a0, (const char *)a1, a2);
 	case 9:
 		return sys_mmap(a0, a1, a2, a3, (int64_t)a4, a5);
@@ -638,6 +641,8 @@ dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 	case 14:
 		return linux_sigprocmask((int)a0, (const uint64_t *)a1, (uint64_t *)a2, a3);
 	case 20:
+		if (linux_have_sysd)
+			break;
 		return cons_writev((int)a0, (const struct iovec *)a1, (int)a2);
 	case 35: /* nanosleep */
 		return sys_clock_nanosleep(1, 0, (const uint64_t *)a0, (uint64_t *)a1);
@@ -656,6 +661,8 @@ dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 	case 186: /* gettid */
 		return linux_have_sysd ? linux_pid : EXO_SELF->id;
 	case 110: /* getppid, without sysd */
+		if (linux_have_sysd)
+			break;
 		return EXO_SELF->parent;
 	case 60:  /* exit */
 	case 231: /* exit_group */
@@ -770,7 +777,7 @@ dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 		*(uint64_t *)a0 = linux_pending & linux_blocked();
 		return 0;
 	}
-	return -ENOSYS;
+	return linux_have_sysd ? sysd_dispatch(nr, a0, a1, a2, a3, a4) : -ENOSYS;
 }
 
 /* Which calls a SA_RESTART handler restarts (those that can wait). */
