@@ -94,6 +94,23 @@ exos_pct(uint64_t call, exo_slot_t slot, uint64_t w[6])
 #define exos_pct_call(slot, w) exos_pct(EXO_SYS_pct_call, (slot), (w))
 #define exos_pct_send(slot, w) exos_pct(EXO_SYS_pct_send, (slot), (w))
 
+/*
+ * Pipes over a shared page (upipe.c): the structure sits at the start of
+ * the size bytes both environments map; one writer, one reader.
+ */
+struct exos_pipe {
+	volatile uint64_t head, tail;       /* bytes written, bytes read */
+	volatile uint32_t rclosed, wclosed;
+	exo_envid_t reader, writer;          /* whom each side yields to */
+	uint64_t size;                       /* of buf */
+	uint8_t buf[];
+};
+void exos_pipe_init(struct exos_pipe *p, uint64_t size, exo_envid_t reader,
+    exo_envid_t writer);
+int64_t exos_pipe_write(struct exos_pipe *p, const void *buf, uint64_t n);
+int64_t exos_pipe_read(struct exos_pipe *p, void *buf, uint64_t n);
+void exos_pipe_close(struct exos_pipe *p, int reader_end);
+
 /* Benchmarks (bench.c): lines in the format of ../shared/BENCHMARKS.md. */
 extern const char *bench_mode; /* "icount", "kvm" or "tcg" */
 void bench_run(const char *name, void (*op)(uint64_t iters, void *arg),
