@@ -82,7 +82,10 @@ describe(const struct exo_envinfo *in, char *buf, size_t n)
 	return buf;
 }
 
-/* Splits s in place at blanks; returns the count. */
+/*
+ * Splits s in place into words at blanks, as a shell would: '...' keeps
+ * everything inside, "..." too but for \" and \\; returns the count.
+ */
 static int
 split(char *s, char **argv, int max)
 {
@@ -90,12 +93,26 @@ split(char *s, char **argv, int max)
 
 	while (*s && n < max - 1) {
 		while (*s == ' ')
-			*s++ = 0;
+			s++;
 		if (!*s)
 			break;
-		argv[n++] = s;
-		while (*s && *s != ' ')
+		char *out = s;
+		argv[n++] = out;
+		char q = 0;
+		for (; *s && (q || *s != ' '); s++) {
+			if (!q && (*s == '\'' || *s == '"')) {
+				q = *s;
+			} else if (q && *s == q) {
+				q = 0;
+			} else if (q == '"' && *s == '\\' && (s[1] == '"' || s[1] == '\\')) {
+				*out++ = *++s;
+			} else {
+				*out++ = *s;
+			}
+		}
+		if (*s)
 			s++;
+		*out = 0;
 	}
 	argv[n] = NULL;
 	return n;

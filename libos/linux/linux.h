@@ -25,6 +25,7 @@ int64_t linux_sigprocmask(int how, const uint64_t *set, uint64_t *old,
 void linux_sigreturn(struct exo_excframe *f);
 void linux_reregister(void);
 int64_t linux_fork(struct exo_excframe *f);
+extern uint64_t linux_fork_settid;
 int linux_cow_fault(uint64_t addr, uint64_t err);
 void linux_resume_prepare(uint64_t rsp);
 extern uint64_t linux_stack_ok;

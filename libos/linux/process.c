@@ -27,6 +27,7 @@
 static struct exo_context fork_ctx;
 static uint64_t fork_fs;
 static int64_t fork_pid; /* the child's pid, for the child */
+uint64_t linux_fork_settid; /* clone's CHILD_SETTID address, or 0 */
 
 
 /*
@@ -157,6 +158,8 @@ fork_child(void)
 	linux_reregister();
 	linux_pid = fork_pid;
 	linux_pending = 0; /* signals pending for the parent stay its own */
+	if (linux_fork_settid && linux_uok(linux_fork_settid, 4, 1))
+		*(int32_t *)linux_fork_settid = (int32_t)fork_pid; /* its tid */
 	__asm__ volatile("wrfsbase %0" : : "r"(fork_fs));
 	exos_ctx_resume(&fork_ctx);
 }

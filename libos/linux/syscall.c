@@ -462,6 +462,39 @@ static int64_t
 sysd_dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
     uint64_t a4)
 {
+	/*
+	 * File descriptors, pids and signal numbers are ints: only their low
+	 * 32 bits are defined (glibc passes -1 and AT_FDCWD zero-extended).
+	 */
+#define SEXT(x) ((x) = (uint64_t)(int64_t)(int32_t)(x))
+	switch (nr) {
+	case 0: case 1: case 3: case 5: case 8: case 16: case 17: case 18:
+	case 19: case 20: case 23: case 32: case 77: case 81: case 91:
+	case 121: case 124: case 200: case 217: case 257: case 258: case 259:
+	case 262: case 263: case 267: case 268: case 269: case 439: case 332:
+	case 280: case 138: case 302: case 61: case 72:
+		SEXT(a0);
+		break;
+	case 33: case 40: case 62: case 109: case 292:
+		SEXT(a0);
+		SEXT(a1);
+		break;
+	case 264: case 316: case 265:
+		SEXT(a0);
+		SEXT(a2);
+		break;
+	case 234:
+		SEXT(a0);
+		SEXT(a1);
+		SEXT(a2);
+		break;
+	case 266:
+		SEXT(a1);
+		break;
+	}
+	if (nr == 61)
+		SEXT(a2);
+#undef SEXT
 	switch (nr) {
 	case 0: return linux_read((int64_t)a0, (void *)a1, a2);
 	case 1: return linux_write((int64_t)a0, (const void *)a1, a2);
@@ -808,12 +841,17 @@ on_syscall(int cls, struct exo_excframe *f)
 		return;
 	}
 	if (nr == 57 || nr == 58) { /* fork, vfork: every register goes */
+		linux_fork_settid = 0;
 		ret = linux_fork(f);
 	} else if (nr == 56 && (r[-1] & 0xff) == 17 &&
-	    !(r[-1] & ~(uint64_t)(0xff | 0x4000 | 0x100 | 0x200000 | 0x1000000))) {
+	    !(r[-1] & ~(uint64_t)(0xff | 0x4000 | 0x100 | 0x100000 | 0x200000 |
+		  0x1000000))) {
 		/* clone as fork does it: SIGCHLD, perhaps VFORK|VM (musl's
 		 * posix_spawn), CHILD_SETTID/CLEARTID (glibc's fork). */
+		linux_fork_settid = (r[-1] & 0x1000000) ? r[-6] : 0; /* CHILD_SETTID */
 		ret = (r[-1] & 0x100) ? -ENOSYS : linux_fork(f);
+		if (ret > 0 && (r[-1] & 0x100000) && linux_uok(r[-3], 4, 1))
+			*(int32_t *)r[-3] = (int32_t)ret; /* PARENT_SETTID */
 	} else if (nr == 130) {
 		ret = sys_sigsuspend((const uint64_t *)r[-1], &mask);
 	} else if (nr == 34) {
