@@ -166,7 +166,7 @@ test: deps
 	@tools/test.sh $(HOST_TESTS)
 
 test-host: deps
-	@$(MAKE) --no-print-directory $(HOST_TESTS)
+	@$(MAKE) --no-print-directory $(HOST_TESTS) $(LINUX_PROGS)
 	@tools/test.sh --host-only $(HOST_TESTS)
 
 test-guest: deps
