@@ -142,8 +142,19 @@ $(B)/bin/exos: $(RUNTIME_OBJ) $(B)/libos-large.a
 		-Ttext-segment=0x7a0000000000 -o $@ $(B)/ul/libos/crt0.S.o \
 		$(RUNTIME_OBJ) $(B)/libos-large.a
 
-$(B)/bootimg: $(B)/tools/mkbootimg $(PROG_BIN) $(B)/bin/exos $(B)/bin/sysd $(LINUX_PROGS)
-	$(B)/tools/mkbootimg $@ $(PROG_BIN) $(B)/bin/exos $(B)/bin/sysd $(LINUX_PROGS)
+# Debian's busybox-static, fetched with apt (tools/busybox.sh), and the
+# files of /etc: names with a slash go there, the rest to /bin.
+$(B)/busybox $(B)/busybox.links: tools/busybox.sh
+	tools/busybox.sh $(B)
+
+ETC_FILES := $(wildcard user/etc/*)
+BOOT_EXTRA := $(B)/busybox $(B)/busybox.links=etc/busybox.links \
+	$(foreach f,$(ETC_FILES),$(f)=etc/$(notdir $(f)))
+
+$(B)/bootimg: $(B)/tools/mkbootimg $(PROG_BIN) $(B)/bin/exos $(B)/bin/sysd $(LINUX_PROGS) \
+		$(B)/busybox $(B)/busybox.links $(ETC_FILES)
+	$(B)/tools/mkbootimg $@ $(PROG_BIN) $(B)/bin/exos $(B)/bin/sysd $(LINUX_PROGS) \
+		$(BOOT_EXTRA)
 
 # Host unit tests: pure logic, with AddressSanitizer and UBSan.
 # Each includes the .c files it tests.

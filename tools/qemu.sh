@@ -55,6 +55,11 @@ case "$mode" in
 run)
 	append=""
 	if [ "$1" = --cmd ]; then append="run=$2"; fi
+	# The kernel keeps 255 bytes of its command line: refuse, not cut.
+	if [ ${#append} -gt 255 ]; then
+		echo "qemu: the command is ${#append} bytes; at most 251 fit the kernel command line" >&2
+		exit 2
+	fi
 	echo "qemu: $accel; quit with Ctrl-A X" >&2
 	set +e
 	qemu-system-x86_64 $cpu $base -nographic -serial mon:stdio \

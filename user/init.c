@@ -8,8 +8,11 @@
  *                    timeout, checking that each gives back every page;
  *                    print "ok NAME" / "FAIL NAME: why" and a total, power off
  *   bench [NAME...]  run the benchmark programs (b_*), power off
- *   run=PROG ARGS    run one program, power off with its exit status
- *   (nothing)        a small command prompt: type a program's name
+ *   run=PROG ARGS    run one program of the boot image, power off with
+ *                    its exit status; anything else after run= is a shell
+ *                    command, run by /bin/sh -c under sysd
+ *   prompt           a small command prompt: type a program's name
+ *   (nothing)        the shell: busybox sh, interactive, under sysd
  */
 #include "exos.h"
 
@@ -275,8 +278,10 @@ main(int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
+	static char raw[sizeof(cmdline)];
 	memcpy(cmdline, (const void *)EXO_INFO->cmdline, sizeof(cmdline));
 	cmdline[sizeof(cmdline) - 1] = 0;
+	memcpy(raw, cmdline, sizeof(raw));
 	int n = split(cmdline, words, MAXARGS);
 	int passed = 0, failed = 0;
 	if (n > 0 && strcmp(words[0], "test") == 0) {
@@ -319,17 +324,26 @@ main(int argc, char **argv)
 		status = failed ? 1 : 0;
 	} else if (n > 0 && strncmp(words[0], "run=", 4) == 0) {
 		struct exo_envinfo in;
+		uint64_t size;
 		words[0] += 4;
-		int r = run_program(words, 0, &in);
+		char *sh[] = { "sysd", "--", "/bin/sh", "-c", raw + 4, NULL };
+		char *const *prog = bootimg_file(words[0], &size) ? words : sh;
+		int r = run_program((char **)prog, 0, &in);
 		if (r < 0) {
 			printf("init: %s: %s\n", words[0], exo_strerror(r));
 			status = 127;
 		} else {
 			status = in.cause == EXO_CAUSE_EXIT ? (int)(in.status & 0x7f) : 126;
 		}
-	} else {
+	} else if (n > 0 && strcmp(words[0], "prompt") == 0) {
 		prompt();
 		status = 0;
+	} else {
+		/* The shell, as a login shell: /etc/profile greets. */
+		char *sh[] = { "sysd", "--", "/bin/sh", "-l", NULL };
+		struct exo_envinfo in;
+		int r = run_program(sh, 0, &in);
+		status = r < 0 ? 127 : in.cause == EXO_CAUSE_EXIT ? (int)(in.status & 0x7f) : 126;
 	}
 	exo_machine_exit(EXO_SLOT_MACHINE, (uint64_t)status);
 	return status;

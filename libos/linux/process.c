@@ -201,7 +201,7 @@ linux_fork(struct exo_excframe *f)
 	    exo_cap_copy(EXO_SLOT_CONSOLE, c.env, EXO_SLOT_CONSOLE,
 		EXO_R_READ | EXO_R_WRITE | EXO_R_GRANT) < 0 ||
 	    exo_env_start(c.env, (uint64_t)fork_child,
-		FORK_STACK_VA + EXO_PGSIZE, 0) < 0) {
+		FORK_STACK_VA + EXO_PGSIZE - 8, 0) < 0) { /* as after a call */
 		child_release(&c);
 		linux_sysd(SYSD_FORK_ABORT, (uint64_t)pid, 0, 0, 0);
 		return err < 0 ? err : -EAGAIN;

@@ -2,8 +2,10 @@
  * The file-system calls, on fs.c's tree: paths come from the caller's
  * window (copied out once, NUL-checked), relative ones resolved from the
  * caller's working directory or a directory descriptor.  The tree is
- * populated at start: the boot image's programs in /bin (their contents
- * borrowed from the image until written), the devices in /dev, /tmp.
+ * populated at start: the boot image's programs in /bin and its files
+ * named with a slash (etc/motd) at that path, their contents borrowed from
+ * the image until written; busybox's applets as links to /bin/busybox
+ * (etc/busybox.links says where each goes); the devices in /dev, /tmp.
  */
 #include "../internal.h"
 #include "sysd.h"
@@ -504,6 +506,47 @@ mkdev(const char *path, uint32_t mode, uint32_t rdev)
 	return fs_mknod(&fs, fs.root, path, mode, 0, rdev);
 }
 
+/* Makes every directory above path (which it leaves alone). */
+static int
+mkdir_parents(char *path)
+{
+	for (char *s = path + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = 0;
+		int r = fs_mkdir(&fs, fs.root, path, 0755, 0);
+		*s = '/';
+		if (r < 0 && r != -LX_EEXIST)
+			return r;
+	}
+	return 0;
+}
+
+/* busybox's applets: a link to /bin/busybox for each line of the list. */
+static int
+busybox_links(void)
+{
+	struct fs_inode *ino;
+	uint64_t size;
+	char path[128];
+
+	if (fs_lookup(&fs, fs.root, "/etc/busybox.links", 1, &ino) < 0)
+		return 0;
+	const char *list = fs_file_data(ino, &size);
+	for (uint64_t i = 0; list && i < size;) {
+		uint64_t n = 0;
+		path[n++] = '/';
+		while (i < size && list[i] != '\n' && n < sizeof(path) - 1)
+			path[n++] = list[i++];
+		path[n] = 0;
+		i++;
+		if (n > 1 && mkdir_parents(path) == 0)
+			fs_symlink(&fs, "/bin/busybox", fs.root, path); /* ours first */
+	}
+	fs_iput(&fs, ino);
+	return 0;
+}
+
 /* The tree every process starts with. */
 int
 fscalls_populate(void)
@@ -518,6 +561,7 @@ fscalls_populate(void)
 	    (r = fs_mkdir(&fs, fs.root, "/dev", 0755, 0)) < 0 ||
 	    (r = fs_mkdir(&fs, fs.root, "/tmp", 01777, 0)) < 0 ||
 	    (r = fs_mkdir(&fs, fs.root, "/etc", 0755, 0)) < 0 ||
+	    (r = fs_mkdir(&fs, fs.root, "/root", 0700, 0)) < 0 ||
 	    (r = mkdev("/dev/null", LX_S_IFCHR | 0666, DEV_NULL)) < 0 ||
 	    (r = mkdev("/dev/zero", LX_S_IFCHR | 0666, DEV_ZERO)) < 0 ||
 	    (r = mkdev("/dev/tty", LX_S_IFCHR | 0666, DEV_TTY)) < 0 ||
@@ -525,11 +569,14 @@ fscalls_populate(void)
 		return r;
 	for (uint32_t i = 0; exos_bootimg_size && i < img->nfiles; i++) {
 		const struct exo_bootimg_file *bf = &img->file[i];
-		snprintf(path, sizeof(path), "/bin/%s", bf->name);
-		r = fs_create_file_ro(&fs, fs.root, path, 0755,
+		int named = strchr(bf->name, '/') != NULL;
+		snprintf(path, sizeof(path), "%s%s", named ? "/" : "/bin/", bf->name);
+		if (named && (r = mkdir_parents(path)) < 0)
+			return r;
+		r = fs_create_file_ro(&fs, fs.root, path, named ? 0644 : 0755,
 		    (const uint8_t *)img + bf->offset, bf->size);
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	return busybox_links();
 }
