@@ -800,6 +800,10 @@ dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 		return -EINVAL;
 	case 131:
 		return linux_sigaltstack((const void *)a0, (void *)a1);
+	case 169: /* reboot: sysd ends the system */
+		if ((uint32_t)a0 != 0xfee1dead)
+			return -EINVAL;
+		return linux_have_sysd ? linux_sysd(SYSD_REBOOT, (uint32_t)a2, 0, 0, 0) : -ENOSYS;
 	case 127: /* rt_sigpending */
 		if (a1 != 8)
 			return -EINVAL;

@@ -9,6 +9,8 @@
 #define LX_SIGINT 2
 #define LX_SIGQUIT 3
 #define LX_SIGKILL 9
+#define LX_SIGUSR1 10
+#define LX_SIGUSR2 12
 #define LX_SIGSEGV 11
 #define LX_SIGPIPE 13
 #define LX_SIGTERM 15

@@ -41,7 +41,10 @@ check_first(void)
 
 	if (finished)
 		return;
-	if (p == NULL || p->state == P_ZOMBIE) {
+	if (shutdown_requested) {
+		final_status = 0;
+		finished = 1;
+	} else if (p == NULL || p->state == P_ZOMBIE) {
 		final_status = p ? p->status : first_status;
 		finished = 1;
 	}
@@ -66,7 +69,7 @@ serve(exo_envid_t caller, uint64_t w[6])
 		return;
 	}
 	uint64_t op = w[0];
-	if (op == SYSD_HELLO || op == SYSD_SIGINFO ||
+	if (op == SYSD_HELLO || op == SYSD_SIGINFO || op == SYSD_REBOOT ||
 	    (op >= SYSD_FORK && op <= SYSD_PRLIMIT))
 		r = proc_call(p, w);
 	else if (op == SYSD_CLOSE || op == SYSD_READ || op == SYSD_WRITE ||
@@ -90,8 +93,8 @@ serve(exo_envid_t caller, uint64_t w[6])
 int
 main(int argc, char **argv)
 {
-	static char *envp[MAXENV + 4] = { "HOME=/", "PATH=/bin:/usr/bin",
-		"TERM=vt100" };
+	static char *envp[MAXENV + 4] = { "HOME=/",
+		"PATH=/bin:/usr/bin:/sbin:/usr/sbin", "TERM=vt100" };
 	int r, nenv = 3;
 
 	/* -e NAME=VALUE adds to the first program's environment. */

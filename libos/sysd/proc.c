@@ -27,6 +27,7 @@ static struct proc *by_env[NPROC]; /* by the low bits of the env id */
 static int32_t next_pid = 1;
 static int nlive;
 int32_t first_status;
+volatile int shutdown_requested;
 
 struct proc *
 proc_of_env(exo_envid_t env)
@@ -225,12 +226,22 @@ proc_signal(struct proc *p, int sig, int32_t from, int32_t code, int32_t status)
 	if (p->state != P_LIVE)
 		return;
 	p->sinfo[sig] = (struct sinfo){ from, code, status };
-	if (sig == LX_SIGKILL) {
-		proc_exit(p, LX_SIGKILL);
-		return;
-	}
 	if (p->handled & bit) {
 		p->pending |= bit;
+		return;
+	}
+	if (p->pid == 1) {
+		/*
+		 * As for Linux's init, a signal pid 1 does not handle does not
+		 * kill it; but the ones halt, poweroff and reboot send to init
+		 * end the system, which is what they ask.
+		 */
+		if (sig == LX_SIGUSR1 || sig == LX_SIGUSR2 || sig == LX_SIGTERM)
+			shutdown_requested = 1;
+		return;
+	}
+	if (sig == LX_SIGKILL) {
+		proc_exit(p, LX_SIGKILL);
 		return;
 	}
 	if ((p->ignored & bit) || sig_default_ignored(sig))
@@ -671,6 +682,11 @@ proc_call(struct proc *p, uint64_t w[6])
 	}
 	case SYSD_PRLIMIT:
 		return proc_rlimit(p, w);
+	case SYSD_REBOOT:
+		if (w[1] != 0x4321fedc && w[1] != 0xcdef0123 && w[1] != 0x01234567)
+			return -LX_EINVAL; /* power off, halt, restart: all stop */
+		shutdown_requested = 1;
+		return 0;
 	case SYSD_SIGINFO:
 		if (w[1] < 1 || w[1] >= NSIG)
 			return -LX_EINVAL;

@@ -78,6 +78,7 @@ enum sysd_op {
 	SYSD_SENDFILE,  /* out, in, n, offset (or -1: in's own) -> count */
 	SYSD_STATFS,    /* -> a few counts */
 	SYSD_SIGINFO,   /* sig -> sender pid; code, status in w[2], w[3] */
+	SYSD_REBOOT,    /* cmd: power off (halt, restart: the same here) */
 	SYSD_NOPS
 };
 

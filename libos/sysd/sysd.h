@@ -74,6 +74,7 @@ extern struct fs fs;
 extern struct proc procs[NPROC];
 extern volatile int main_busy;
 extern int32_t first_status; /* pid 1's wait status, once it has ended */
+extern volatile int shutdown_requested; /* poweroff, halt, reboot */
 extern exo_envid_t sysd_id;
 
 /* proc.c */
