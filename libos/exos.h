@@ -132,6 +132,9 @@ struct spawn_cap {
 	exo_slot_t src, dst; /* our slot, the child's slot */
 	uint64_t rights;
 };
+/* As src: every capability for the boot image's pages, in the same slots
+ * (a spawner that holds them, like init, lets the child pass it on). */
+#define SPAWN_CAP_BOOTIMG (~0UL)
 const void *bootimg_file(const char *name, uint64_t *size);
 int spawn(const char *name, char *const argv[], struct child *out);
 int spawn_caps(const char *name, char *const argv[], const struct spawn_cap *caps,

@@ -45,6 +45,8 @@ struct exos_startblock {
 
 /* Where a spawned program finds capabilities for its own pages. */
 #define EXOS_PAGE_SLOT0 1024
+/* ... and for the boot image's, if its spawner passed the image on. */
+#define EXOS_IMG_SLOT0 (1UL << 20)
 extern uint64_t exos_npages;
 
 /*
@@ -66,7 +68,7 @@ struct exos_linux_handoff {
 
 extern uint64_t exos_bootimg_size;
 extern exos_exc_fn exos_exc_handlers[EXO_NEXC];
-void bootimg_adopt(void);
+void bootimg_adopt(uint64_t first);
 
 #endif /* __ASSEMBLER__ */
 #endif

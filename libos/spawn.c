@@ -18,14 +18,18 @@ uint64_t exos_bootimg_size;
 static int64_t img_slot = -1; /* our capabilities for the image pages */
 static uint64_t img_pages;
 
-/* Init: the kernel gave us read-only capabilities for the image's pages. */
+/*
+ * We hold read-only capabilities for the image's pages from slot first:
+ * init from the kernel (EXO_INFO->bootimg_slot), a program init passed the
+ * image on to (SPAWN_CAP_BOOTIMG) from EXOS_IMG_SLOT0.
+ */
 void
-bootimg_adopt(void)
+bootimg_adopt(uint64_t first)
 {
 	const struct exo_bootimg *k = (const void *)EXO_BOOTIMG_VA;
 
 	exos_bootimg_size = k->size;
-	img_slot = (int64_t)EXO_INFO->bootimg_slot;
+	img_slot = (int64_t)first;
 	img_pages = EXO_INFO->bootimg_pages;
 	for (uint64_t i = 0; i < img_pages; i++)
 		slot_mark_used((uint64_t)img_slot + i);
@@ -208,11 +212,32 @@ child_create(struct child *out)
 	return 0;
 }
 
+/*
+ * The boot image's page capabilities, into the child's slots from
+ * EXOS_IMG_SLOT0, so that it can pass the image on to programs it starts.
+ */
+static int
+share_image(struct child *c)
+{
+	struct exo_capinfo ci;
+
+	if (img_slot < 0 || exo_cap_info((uint64_t)img_slot, &ci) < 0)
+		return EXO_ENOENT;
+	for (uint64_t i = 0; i < img_pages; i++) {
+		int64_t r = exo_cap_copy((uint64_t)img_slot + i, c->env,
+		    EXOS_IMG_SLOT0 + i, ci.rights);
+		if (r < 0)
+			return (int)r;
+	}
+	return 0;
+}
+
 static int
 copy_caps(struct child *c, const struct spawn_cap *caps, int n)
 {
 	for (int i = 0; i < n; i++) {
-		int64_t r = exo_cap_copy(caps[i].src, c->env, caps[i].dst, caps[i].rights);
+		int64_t r = caps[i].src == SPAWN_CAP_BOOTIMG ? share_image(c)
+		    : exo_cap_copy(caps[i].src, c->env, caps[i].dst, caps[i].rights);
 		if (r < 0)
 			return (int)r;
 	}

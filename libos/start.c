@@ -41,7 +41,7 @@ exos_start(uint64_t arg)
 	if (arg == EXO_BOOTIMG_VA) {
 		for (exo_slot_t s = EXO_SLOT_SELF; s <= EXO_SLOT_MACHINE; s++)
 			slot_mark_used(s);
-		bootimg_adopt();
+		bootimg_adopt(EXO_INFO->bootimg_slot);
 		argc = 1;
 		argv = init_argv;
 	} else {
@@ -54,6 +54,10 @@ exos_start(uint64_t arg)
 		exos_npages = sb->npages;
 		for (uint64_t i = 0; i < exos_npages; i++)
 			slot_mark_used(EXOS_PAGE_SLOT0 + i);
+		struct exo_capinfo ci;
+		if (exos_bootimg_size && exo_cap_info(EXOS_IMG_SLOT0, &ci) == 0 &&
+		    ci.type == EXO_CAP_PAGE)
+			bootimg_adopt(EXOS_IMG_SLOT0); /* given the image to pass on */
 	}
 	exit(main(argc, argv));
 }

@@ -353,6 +353,51 @@ proc_fork_abort(struct proc *p, int32_t pid)
 	return 0;
 }
 
+/* The point of no return of exec: the old image goes, the new one is p. */
+static void
+exec_commit(struct proc *p, struct child *c)
+{
+	if (p->envslot) {
+		if (by_env[p->env & (NPROC - 1)] == p)
+			by_env[p->env & (NPROC - 1)] = NULL;
+		exo_env_destroy(p->envslot);
+		env_forget(p->envslot, p->vsslot);
+	}
+	proc_bind_env(p, c->id, c->env, c->vspace);
+	fd_close_exec(p);
+	p->handled = 0; /* handlers do not survive exec; ignoring does */
+}
+
+/*
+ * One of our own programs (linked with libos, not Linux's ABI): it runs
+ * on the exokernel directly, with the console, the image and the machine
+ * capability for reclaim, and never calls sysd; sysd still keeps its pid,
+ * sees it end (proc_reap_dead) and can signal it (only to end it).  Its
+ * output goes to the console itself, not through the terminal's file
+ * descriptors, so redirections do not apply to it.
+ */
+static int64_t
+exec_native(struct proc *p, const void *data, uint64_t size, char **argv,
+    struct child *c)
+{
+	struct spawn_cap caps[2] = {
+		{ EXO_SLOT_MACHINE, EXO_SLOT_MACHINE, EXO_R_CALL | EXO_R_GRANT },
+		{ SPAWN_CAP_BOOTIMG, 0, 0 },
+	};
+	struct exo_capinfo ci;
+	int n = exo_cap_info(EXO_SLOT_MACHINE, &ci) == 0 ? 2 : 0;
+
+	if (n == 0)
+		caps[0] = caps[1], n = 1;
+	int r = spawn_image_caps(data, size, argv, caps, n, c);
+	if (r == EXO_ENOENT && n == 2) /* no image to pass on */
+		r = spawn_image_caps(data, size, argv, caps, 1, c);
+	if (r < 0)
+		return r == EXO_EINVAL ? -LX_ENOEXEC : -LX_ENOMEM;
+	exec_commit(p, c);
+	return 0;
+}
+
 /*
  * Builds program file (a static ELF, or a #! script run by its
  * interpreter) with argv and envp in a new environment for p, with its
@@ -426,6 +471,12 @@ exec_image(struct proc *p, const char *path, char **argv, int argc,
 	}
 	struct child c;
 	uint64_t rip, arg;
+	struct elf_image elf;
+	if (elf_parse(data, size, EXOS_SCRATCH, &elf) == 0 && elf.native) {
+		int64_t r = exec_native(p, data, size, argv, &c);
+		fs_iput(&fs, ino);
+		return r;
+	}
 	int r = spawn_linux_image(data, size, argv, envp, &c, &rip, &arg);
 	fs_iput(&fs, ino);
 	if (r == EXO_EINVAL)
@@ -441,16 +492,7 @@ exec_image(struct proc *p, const char *path, char **argv, int argc,
 		child_release(&c);
 		return -LX_ENOMEM;
 	}
-	/* The point of no return: the old image goes. */
-	if (p->envslot) {
-		if (by_env[p->env & (NPROC - 1)] == p)
-			by_env[p->env & (NPROC - 1)] = NULL;
-		exo_env_destroy(p->envslot);
-		env_forget(p->envslot, p->vsslot);
-	}
-	proc_bind_env(p, c.id, c.env, c.vspace);
-	fd_close_exec(p);
-	p->handled = 0; /* handlers do not survive exec; ignoring does */
+	exec_commit(p, &c);
 	return 0;
 }
 
