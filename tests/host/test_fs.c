@@ -19,9 +19,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <time.h>
@@ -1979,7 +1981,8 @@ struct d_handle {
 struct diff {
 	struct unit_rng rng;
 	unsigned long long seed;
-	int host; /* compare with the host; else fault injection */
+	int host;  /* compare with the host; else fault injection */
+	int tmpfs; /* the host side is a tmpfs: directory sizes compare too */
 	int step;
 	char what[300];
 	struct fs_inode *cwd;
@@ -2072,7 +2075,8 @@ d_cmp_stat(struct diff *D, const char *where, const struct stat *hs,
 	    hs->st_nlink != ms->nlink ||
 	    ((type == S_IFREG || type == S_IFLNK) &&
 		(uint64_t)hs->st_size != ms->size) ||
-	    (type == S_IFCHR && hs->st_rdev != ms->rdev))
+	    (type == S_IFCHR && hs->st_rdev != ms->rdev) ||
+	    (type == S_IFDIR && D->tmpfs && (uint64_t)hs->st_size != ms->size))
 		d_fail(D,
 		    "%s: host mode %o nlink %lu size %lld, fs.c mode %o "
 		    "nlink %u size %llu",
@@ -2689,13 +2693,38 @@ d_finish(struct diff *D)
 	fs_destroy(&F);
 }
 
-/* Runs steps random operations on fs.c and in a chrooted host directory. */
+/*
+ * A fresh directory for the host side in buf: under /dev/shm when that is
+ * a tmpfs, the file system fs.c imitates (then *tmpfs is set and the
+ * caller removes it), else under /tmp.  0 or -1.
+ */
+static int
+d_tmpdir(char *buf, const char *where, int *tmpfs)
+{
+	struct statfs sf;
+
+	*tmpfs = 0;
+	if (strcmp(where, "shm") == 0 && statfs("/dev/shm", &sf) == 0 &&
+	    sf.f_type == TMPFS_MAGIC) {
+		snprintf(buf, 64, "/dev/shm/test_fs_diff.XXXXXX");
+		if (mkdtemp(buf) != NULL) {
+			*tmpfs = 1;
+			return 0;
+		}
+	}
+	return unit_tmpdir(buf, "test_fs_diff");
+}
+
+/*
+ * Runs steps random operations on fs.c and in a chrooted host directory
+ * on where ("shm": tmpfs if there is one, "tmp": /tmp).
+ */
 static void
-d_run_host(unsigned long long seed, int steps)
+d_run_host(unsigned long long seed, int steps, const char *where)
 {
 	struct diff D;
-	char tmp[64];
-	int oldroot, kinds = 0;
+	char tmp[64], cmd[100];
+	int oldroot, kinds = 0, tmpfs, jailed;
 
 	memset(&D, 0, sizeof(D));
 	D.rng.s = D.seed = seed;
@@ -2703,13 +2732,14 @@ d_run_host(unsigned long long seed, int steps)
 	REQUIRE(fs_init(&F) == 0);
 	D.cwd = F.root;
 	fs_iget(D.cwd);
-	REQUIRE(unit_tmpdir(tmp, "test_fs_diff") == 0);
+	REQUIRE(d_tmpdir(tmp, where, &tmpfs) == 0);
+	D.tmpfs = tmpfs;
 	REQUIRE((oldroot = open("/", O_PATH | O_DIRECTORY)) >= 0);
 	umask(022);
-	if (chmod(tmp, 0755) != 0 || chroot(tmp) != 0 || chdir("/") != 0)
-		FAILF("chroot %s: %s (the differential test needs root)", tmp,
-		    strerror(errno));
-	for (D.step = 0; D.step < steps && !D.bad; D.step++) {
+	jailed = chmod(tmp, 0755) == 0 && chroot(tmp) == 0 && chdir("/") == 0;
+	CHECKF(jailed, "chroot %s: %s (the differential test needs root)", tmp,
+	    strerror(errno));
+	for (D.step = 0; jailed && D.step < steps && !D.bad; D.step++) {
 		d_step(&D);
 		d_cmp_all(&D);
 		if (D.mres == 0)
@@ -2717,11 +2747,15 @@ d_run_host(unsigned long long seed, int steps)
 		else if (D.mres < 0 && D.mres > -64)
 			D.nerr[-D.mres]++;
 	}
-
 	d_finish(&D);
 	if (fchdir(oldroot) != 0 || chroot(".") != 0 || chdir("/") != 0)
 		abort();
 	close(oldroot);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	if (tmpfs && system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", tmp);
+	if (!jailed)
+		return;
 	CHECKF(!D.bad, "%s", D.why);
 	for (int e = 0; e < 64; e++)
 		kinds += D.nerr[e] != 0;
@@ -2731,25 +2765,34 @@ d_run_host(unsigned long long seed, int steps)
 	CHECK_EQ(data_live, 0);
 }
 
-/* Looks for any difference from Linux, with four fixed seeds. */
-TEST(diff_seed_1)
+/*
+ * Looks for any difference from Linux: tmpfs, which fs.c imitates, with
+ * three fixed seeds, and whatever /tmp is (ext4 here) with two more, so
+ * that the VFS rules are checked on a second file system.
+ */
+TEST(diff_tmpfs_1)
 {
-	d_run_host(1, 4000);
+	d_run_host(1, 4000, "shm");
 }
 
-TEST(diff_seed_2)
+TEST(diff_tmpfs_2)
 {
-	d_run_host(0x2545f4914f6cdd1dULL, 4000);
+	d_run_host(0x2545f4914f6cdd1dULL, 4000, "shm");
 }
 
-TEST(diff_seed_3)
+TEST(diff_tmpfs_3)
 {
-	d_run_host(77777, 4000);
+	d_run_host(31337, 4000, "shm");
 }
 
-TEST(diff_seed_4)
+TEST(diff_tmp_1)
 {
-	d_run_host(123456789, 4000);
+	d_run_host(77777, 4000, "tmp");
+}
+
+TEST(diff_tmp_2)
+{
+	d_run_host(123456789, 4000, "tmp");
 }
 
 /*
