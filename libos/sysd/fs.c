@@ -134,6 +134,16 @@ dirent_free(struct fs_dirent *d)
 	fs_mfree(d, sizeof(*d) + d->len + 1);
 }
 
+/* Frees a file buffer; NULL is fine. */
+static void
+file_free(struct fs *fs, unsigned char *p, uint64_t cap)
+{
+	if (p != NULL) {
+		fs_data_free(p, cap);
+		fs->data_bytes -= cap;
+	}
+}
+
 /* Frees ip and what it owns; its directory entries too (fs_destroy). */
 static void
 inode_free(struct fs *fs, struct fs_inode *ip)
@@ -145,9 +155,8 @@ inode_free(struct fs *fs, struct fs_inode *ip)
 	if (ip->all_next != NULL)
 		ip->all_next->all_prev = ip->all_prev;
 	fs->ninodes--;
-	if (is_reg(ip) && ip->u.reg.data != NULL) {
-		fs_data_free(ip->u.reg.data, ip->u.reg.cap);
-		fs->data_bytes -= ip->u.reg.cap;
+	if (is_reg(ip)) {
+		file_free(fs, ip->u.reg.data, ip->u.reg.cap);
 	} else if (is_lnk(ip)) {
 		fs_mfree(ip->u.link, ip->size + 1);
 	} else if (is_dir(ip)) {
@@ -686,14 +695,20 @@ file_bytes(struct fs_inode *ip)
  * Gives ip an owned buffer of at least need bytes (and at least its
  * size), copying borrowed or old bytes over.  A new buffer at least
  * doubles the old one, so appending costs amortised constant time; if
- * that much is not there, it tries the bare minimum.  -LX_ENOSPC.
+ * that much is not there, it tries the bare minimum.  The old buffer, if
+ * any, goes to *old for the caller to free with file_free once it is
+ * done with its source bytes, which may lie in that very buffer.
+ * -LX_ENOSPC.
  */
 static int
-file_reserve(struct fs *fs, struct fs_inode *ip, uint64_t need)
+file_reserve(struct fs *fs, struct fs_inode *ip, uint64_t need,
+    unsigned char **old, uint64_t *oldcap)
 {
 	uint64_t want = need > ip->size ? need : ip->size, cap;
 	unsigned char *p;
 
+	*old = NULL;
+	*oldcap = 0;
 	if (ip->u.reg.ro == NULL && want <= ip->u.reg.cap)
 		return 0;
 	want = (want + FS_PAGE - 1) / FS_PAGE * FS_PAGE;
@@ -707,10 +722,8 @@ file_reserve(struct fs *fs, struct fs_inode *ip, uint64_t need)
 		return -LX_ENOSPC;
 	if (ip->size != 0)
 		memcpy(p, file_bytes(ip), ip->size);
-	if (ip->u.reg.data != NULL) {
-		fs_data_free(ip->u.reg.data, ip->u.reg.cap);
-		fs->data_bytes -= ip->u.reg.cap;
-	}
+	*old = ip->u.reg.data;
+	*oldcap = ip->u.reg.cap;
 	ip->u.reg.data = p;
 	ip->u.reg.cap = cap;
 	ip->u.reg.ro = NULL;
@@ -754,6 +767,8 @@ fs_write(struct fs *fs, struct fs_inode *ip, uint64_t off, const void *buf,
     uint64_t n)
 {
 	int err = file_check(ip);
+	unsigned char *old;
+	uint64_t oldcap;
 
 	if (err)
 		return err;
@@ -763,11 +778,12 @@ fs_write(struct fs *fs, struct fs_inode *ip, uint64_t off, const void *buf,
 		return -LX_EFBIG;
 	if (n > FS_MAXSIZE - off)
 		n = FS_MAXSIZE - off;
-	if ((err = file_reserve(fs, ip, off + n)) != 0)
+	if ((err = file_reserve(fs, ip, off + n, &old, &oldcap)) != 0)
 		return err;
 	if (off > ip->size)
 		memset(ip->u.reg.data + ip->size, 0, off - ip->size);
-	memcpy(ip->u.reg.data + off, buf, n);
+	memmove(ip->u.reg.data + off, buf, n);
+	file_free(fs, old, oldcap);
 	if (off + n > ip->size)
 		ip->size = off + n;
 	ip->mtime = ip->ctime = now();
@@ -784,20 +800,20 @@ int
 fs_truncate(struct fs *fs, struct fs_inode *ip, uint64_t size)
 {
 	int err = file_check(ip);
+	unsigned char *old;
+	uint64_t oldcap;
 
 	if (err)
 		return err;
 	if (size > FS_MAXSIZE)
 		return -LX_EFBIG;
 	if (size > ip->size) {
-		if ((err = file_reserve(fs, ip, size)) != 0)
+		if ((err = file_reserve(fs, ip, size, &old, &oldcap)) != 0)
 			return err;
+		file_free(fs, old, oldcap);
 		memset(ip->u.reg.data + ip->size, 0, size - ip->size);
 	} else if (size == 0) {
-		if (ip->u.reg.data != NULL) {
-			fs_data_free(ip->u.reg.data, ip->u.reg.cap);
-			fs->data_bytes -= ip->u.reg.cap;
-		}
+		file_free(fs, ip->u.reg.data, ip->u.reg.cap);
 		ip->u.reg.data = NULL;
 		ip->u.reg.cap = 0;
 		ip->u.reg.ro = NULL;
@@ -1455,6 +1471,8 @@ fs_getcwd(struct fs *fs, struct fs_inode *dir, char *buf, uint64_t size)
 		len += 1 + p->u.dir.self->len;
 	if (len == 0)
 		len = 1;
+	if (len + 1 > LX_PATH_MAX)
+		return -LX_ENAMETOOLONG;
 	if (len + 1 > size)
 		return -LX_ERANGE;
 	buf[0] = '/';

@@ -214,8 +214,9 @@ int64_t fs_read(struct fs_inode *ip, uint64_t off, void *buf, uint64_t n);
  * Writes n bytes at off, zero-filling any gap after the old end; returns
  * n, or fewer if FS_MAXSIZE comes first.  -LX_EISDIR, -LX_EINVAL as for
  * fs_read; -LX_EFBIG if off >= FS_MAXSIZE; -LX_ENOSPC if the file cannot
- * grow (nothing written).  The buffer may move: fs_file_data's pointer is
- * stale after a write or truncate.
+ * grow (nothing written).  buf may point into the file's own bytes.  The
+ * buffer may move: fs_file_data's pointer is stale after a write or
+ * truncate.
  */
 int64_t fs_write(struct fs *fs, struct fs_inode *ip, uint64_t off,
     const void *buf, uint64_t n);
@@ -346,8 +347,9 @@ int fs_access(struct fs_inode *ip, int mode);
 
 /*
  * getcwd(2): dir's absolute path, NUL-terminated, in buf; returns its
- * length with the NUL.  -LX_ENOENT if dir was removed, -LX_ERANGE if the
- * path and its NUL do not fit in size bytes, -LX_ENOTDIR.
+ * length with the NUL.  -LX_ENOENT if dir was removed, -LX_ENAMETOOLONG
+ * if the path and its NUL exceed LX_PATH_MAX, -LX_ERANGE if they do not
+ * fit in size bytes, -LX_ENOTDIR.
  */
 int64_t fs_getcwd(
     struct fs *fs, struct fs_inode *dir, char *buf, uint64_t size);

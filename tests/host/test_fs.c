@@ -816,6 +816,45 @@ TEST(read_write)
 }
 
 /*
+ * Looks for a write whose source is the file's own bytes (a server doing
+ * copy_file_range within one file) reading a buffer that growing the
+ * file just freed: ASan would see it.
+ */
+TEST(write_from_itself)
+{
+	struct fs_inode *ip;
+	const unsigned char *p;
+	unsigned char buf[3 * FS_PAGE];
+	uint64_t size;
+
+	SETUP();
+	REQUIRE(fs_open(&F, F.root, "f", LX_O_CREAT | LX_O_RDWR, 0644, 0,
+		    &ip) == 0);
+	for (int i = 0; i < FS_PAGE; i++)
+		buf[i] = (unsigned char)(i % 251);
+	CHECK_EQ(fs_write(&F, ip, 0, buf, FS_PAGE), FS_PAGE);
+	p = fs_file_data(ip, &size);
+	CHECK_EQ(fs_write(&F, ip, 2 * FS_PAGE, p, size), FS_PAGE);
+	CHECK(fs_file_data(ip, &size) != p);
+	p = fs_file_data(ip, &size);
+	CHECK_EQ(fs_write(&F, ip, 10, p, 100), 100);
+	CHECK_EQ(fs_read(ip, 0, buf, sizeof(buf)), 3 * FS_PAGE);
+	for (int i = 0; i < 100; i++)
+		if (buf[10 + i] != i % 251)
+			FAILF("byte %d", 10 + i);
+	CHECK(memcmp(buf + 2 * FS_PAGE + 110, buf + 110, FS_PAGE - 110) == 0);
+	CHECK_EQ(buf[FS_PAGE + 7], 0);
+	fs_iput(&F, ip);
+	CHECK_EQ(
+	    fs_create_file_ro(&F, F.root, "ro", 0644, "0123456789", 10), 0);
+	ip = t_ip("ro");
+	p = fs_file_data(ip, &size);
+	CHECK_EQ(fs_write(&F, ip, 2, p, 8), 8);
+	CHECK(strcmp(t_text("ro"), "0101234567") == 0);
+	TEARDOWN();
+}
+
+/*
  * Looks for size-limit bugs: a write at or past FS_MAXSIZE is EFBIG, one
  * that crosses it is cut short, and a file that cannot grow is ENOSPC
  * with nothing changed.
@@ -1484,6 +1523,36 @@ TEST(getcwd)
 	CHECK_EQ(fs_getcwd(&F, F.root, buf, 0), -LX_ERANGE);
 	CHECK_EQ(t_file("f", ""), 0);
 	CHECK_EQ(fs_getcwd(&F, t_ip("f"), buf, 64), -LX_ENOTDIR);
+	TEARDOWN();
+}
+
+/*
+ * Looks for getcwd writing a path longer than Linux allows: a directory
+ * deeper than LX_PATH_MAX bytes (made with relative paths) is
+ * ENAMETOOLONG, however big the buffer.
+ */
+TEST(getcwd_too_long)
+{
+	static char buf[3 * LX_PATH_MAX];
+	struct fs_inode *cur;
+	char name[256];
+
+	SETUP();
+	memset(name, 'x', 255);
+	name[255] = 0;
+	cur = F.root;
+	for (int depth = 1; depth <= 16; depth++) {
+		REQUIRE(fs_mkdir(&F, cur, name, 0755, 0) == 0);
+		REQUIRE(fs_lookup(&F, cur, name, FS_FOLLOW, &cur) == 0);
+		fs_iput(&F, cur);
+		if (depth == 15)
+			CHECK_EQ(
+			    fs_getcwd(&F, cur, buf, sizeof(buf)), 15 * 256 + 1);
+	}
+	CHECK_EQ(fs_getcwd(&F, cur, buf, sizeof(buf)), -LX_ENAMETOOLONG);
+	CHECK_EQ(fs_lookup(&F, cur, "../../..", FS_FOLLOW, &cur), 0);
+	fs_iput(&F, cur);
+	CHECK_EQ(fs_getcwd(&F, cur, buf, sizeof(buf)), 13 * 256 + 1);
 	TEARDOWN();
 }
 
