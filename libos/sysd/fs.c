@@ -315,20 +315,12 @@ dir_reserve(struct fs_inode *dp)
 	return 0;
 }
 
-/*
- * Doubles the hash table when the entries outnumber the chains, so that
- * lookups stay short.  Only an optimisation: without memory the table
- * stays as it is and still works.
- */
+/* Moves the entries to a hash table of n chains, if there is memory. */
 static void
-dir_grow_hash(struct fs_dir *d)
+dir_rehash(struct fs_dir *d, uint64_t n)
 {
-	uint64_t n = d->nbuckets * 2;
-	struct fs_dirent **b;
+	struct fs_dirent **b = fs_malloc(n * sizeof(*b));
 
-	if (d->nlive <= d->nbuckets || n * sizeof(*b) / sizeof(*b) != n)
-		return;
-	b = fs_malloc(n * sizeof(*b));
 	if (b == NULL)
 		return;
 	memset(b, 0, n * sizeof(*b));
@@ -345,6 +337,41 @@ dir_grow_hash(struct fs_dir *d)
 	d->nbuckets = n;
 }
 
+/*
+ * Doubles the hash table when the entries outnumber the chains, so that
+ * lookups stay short.  Only an optimisation: without memory the table
+ * stays as it is and still works.
+ */
+static void
+dir_grow(struct fs_dir *d)
+{
+	if (d->nlive > d->nbuckets && d->nbuckets < (1ULL << 40))
+		dir_rehash(d, 2 * d->nbuckets);
+}
+
+/*
+ * Gives memory back when a directory has shrunk to a quarter of its
+ * tables, keeping room to grow again without thrashing; an optimisation
+ * too.
+ */
+static void
+dir_shrink(struct fs_dir *d)
+{
+	if (d->capslots > 64 && d->nlive < d->capslots / 4) {
+		uint64_t cap = d->capslots / 2;
+		struct fs_dirslot *s = fs_malloc(cap * sizeof(*s));
+		if (s != NULL) {
+			dir_compact(d);
+			memcpy(s, d->slots, d->nslots * sizeof(*s));
+			fs_mfree(d->slots, d->capslots * sizeof(*s));
+			d->slots = s;
+			d->capslots = cap;
+		}
+	}
+	if (d->nbuckets > 8 && d->nlive < d->nbuckets / 4)
+		dir_rehash(d, d->nbuckets / 2);
+}
+
 /* Adds e, naming ip, to dp; dir_reserve(dp) must have succeeded. */
 static void
 dir_insert(struct fs_inode *dp, struct fs_dirent *e, struct fs_inode *ip)
@@ -359,7 +386,7 @@ dir_insert(struct fs_inode *dp, struct fs_dirent *e, struct fs_inode *ip)
 	d->slots[d->nslots].serial = e->serial;
 	d->slots[d->nslots++].d = e;
 	d->nlive++;
-	dir_grow_hash(d);
+	dir_grow(d);
 }
 
 /* The index of the first slot whose serial is at least serial. */
@@ -393,6 +420,7 @@ dir_remove(struct fs_inode *dp, struct fs_dirent *e)
 	/* Holes cost readdir time; squeeze them out when they dominate. */
 	if (d->nslots - d->nlive > 16 && d->nslots - d->nlive > d->nlive)
 		dir_compact(d);
+	dir_shrink(d);
 	dirent_free(e);
 }
 
