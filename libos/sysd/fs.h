@@ -177,8 +177,9 @@ void fs_iput(struct fs *fs, struct fs_inode *ip);
  *    not (the link is not followed);
  *  - O_TRUNC empties an existing regular file (mtime and ctime are set
  *    even if it was empty);
- *  - O_PATH ignores every flag but O_DIRECTORY and O_NOFOLLOW, and with
- *    O_NOFOLLOW gives the link itself.
+ *  - O_PATH ignores every other flag but O_DIRECTORY and O_NOFOLLOW
+ *    (open(2) strips them first: "O_PATH beats everything else"), and
+ *    with O_NOFOLLOW gives the link itself.
  * Errors:
  *   -LX_EINVAL       O_CREAT together with O_DIRECTORY;
  *   -LX_EOPNOTSUPP   O_TMPFILE (not supported);

@@ -746,6 +746,9 @@ TEST(open_existing)
 	    0);
 	fs_iput(&F, ip);
 	CHECK_EQ(t_open("lf", LX_O_PATH | LX_O_DIRECTORY), -LX_ENOTDIR);
+	CHECK_EQ(t_open("d", LX_O_PATH | LX_O_CREAT | LX_O_DIRECTORY), 0);
+	CHECK_EQ(t_open("d", LX_O_PATH | LX_O_TMPFILE), 0);
+	CHECK_EQ(t_open("new", LX_O_PATH | LX_O_CREAT), -LX_ENOENT);
 	TEARDOWN();
 }
 
@@ -2425,6 +2428,41 @@ d_special(struct diff *D, const char *path, int flags)
 	return special;
 }
 
+/*
+ * An O_PATH open, with flags O_PATH ignores thrown in; checked with stat
+ * on the result and closed at once (an O_PATH descriptor does no I/O).
+ */
+static void
+d_op_open_path(struct diff *D, const char *p, int flags)
+{
+	struct fs_inode *ip;
+	struct fs_stat ms;
+	struct stat hs;
+	long fd = -1;
+
+	flags |= O_PATH;
+	if (d_below(D, 3) == 0)
+		flags |= O_NOFOLLOW;
+	if (d_below(D, 3) == 0)
+		flags |= O_DIRECTORY;
+	if (d_below(D, 4) == 0)
+		flags |= O_CREAT | O_TRUNC;
+	snprintf(D->what, sizeof(D->what), "open %s %#o", p, flags);
+	D->mres = fs_open(&F, D->cwd, p, flags, 0644, 022, &ip);
+	if (D->host) {
+		fd = d_sys(open(p, flags, 0644));
+		d_cmp(D, "open O_PATH", fd < 0 ? fd : 0, D->mres);
+	}
+	if (D->mres == 0) {
+		fs_stat(ip, &ms);
+		if (fd >= 0 && fstat((int)fd, &hs) == 0)
+			d_cmp_stat(D, p, &hs, &ms);
+		fs_iput(&F, ip);
+	}
+	if (fd >= 0)
+		close((int)fd);
+}
+
 static void
 d_op_open(struct diff *D)
 {
@@ -2435,6 +2473,10 @@ d_op_open(struct diff *D)
 	struct fs_inode *ip;
 
 	d_path(D, p);
+	if (d_below(D, 8) == 0) {
+		d_op_open_path(D, p, flags);
+		return;
+	}
 	if (d_below(D, 2))
 		flags |= O_CREAT;
 	if (d_below(D, 5) == 0)
