@@ -57,13 +57,18 @@ fs_dir_of(struct proc *p, int64_t dirfd, int *err)
 	return f->ino;
 }
 
-/* The directory a path is relative to: absolute paths need none. */
+/*
+ * The directory a path is relative to (absolute paths need none); and
+ * if the path leads under /proc, /proc brought up to date first.
+ */
 static struct fs_inode *
 base_of(struct proc *p, int64_t dirfd, const char *path, int *err)
 {
-	if (path[0] == '/')
-		return fs.root;
-	return fs_dir_of(p, dirfd, err);
+	struct fs_inode *dir = path[0] == '/' ? fs.root : fs_dir_of(p, dirfd, err);
+
+	if (dir && procfs_wanted(dir, path))
+		procfs_refresh(p);
+	return dir;
 }
 
 struct lx_stat {
@@ -231,6 +236,8 @@ do_getdents(struct proc *p, int64_t fd, uint64_t n)
 		return -LX_ENOTDIR;
 	if (n > SYSD_WIN_SIZE)
 		n = SYSD_WIN_SIZE;
+	if (f->dircookie == 0 && procfs_wanted(f->ino, "."))
+		procfs_refresh(p); /* ls /proc, ps: a fresh list */
 	struct getdents_ctx c = { p->win, n, 0, &f->dircookie };
 	int r = fs_readdir(f->ino, &f->dircookie, getdents_emit, &c);
 	if (r < 0)

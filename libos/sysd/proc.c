@@ -135,6 +135,9 @@ proc_bind_env(struct proc *p, exo_envid_t env, exo_slot_t es, exo_slot_t vs)
 static void
 proc_free(struct proc *p)
 {
+	heap_free(p->cmdline, p->cmdlen ? p->cmdlen : 1);
+	p->cmdline = NULL;
+	p->cmdlen = 0;
 	p->state = P_FREE;
 }
 
@@ -326,6 +329,11 @@ proc_fork(struct proc *p, uint64_t w[6])
 	c->nproc = p->nproc;
 	c->cwd = p->cwd;
 	fs_iget(c->cwd);
+	memcpy(c->comm, p->comm, sizeof(c->comm));
+	if (p->cmdline && (c->cmdline = heap_alloc(p->cmdlen ? p->cmdlen : 1)) != NULL) {
+		memcpy(c->cmdline, p->cmdline, p->cmdlen);
+		c->cmdlen = p->cmdlen;
+	}
 	if (window_make(c) < 0 || window_bind(c, (uint64_t)vs) < 0 ||
 	    fd_copy_table(c, p) < 0 ||
 	    exo_cap_copy(EXO_SLOT_SELF, (uint64_t)es, SYSD_SLOT, EXO_R_CALL) < 0 ||
@@ -354,9 +362,41 @@ proc_fork_abort(struct proc *p, int32_t pid)
 }
 
 /* The point of no return of exec: the old image goes, the new one is p. */
+/* What /proc shows of the program: its name and its arguments. */
 static void
-exec_commit(struct proc *p, struct child *c)
+set_cmdline(struct proc *p, char **argv)
 {
+	uint64_t n = 0;
+	const char *base = argv[0] ? argv[0] : "";
+
+	for (const char *s = base; *s; s++)
+		if (*s == '/' && s[1])
+			base = s + 1;
+	snprintf(p->comm, sizeof(p->comm), "%s", base);
+	for (int i = 0; argv[i] && n < 4096; i++)
+		n += strlen(argv[i]) + 1;
+	if (n > 4096)
+		n = 4096;
+	char *c = heap_alloc(n ? n : 1);
+	if (c == NULL)
+		return;
+	uint64_t k = 0;
+	for (int i = 0; argv[i] && k < n; i++) {
+		uint64_t l = strlen(argv[i]) + 1;
+		if (l > n - k)
+			l = n - k;
+		memcpy(c + k, argv[i], l);
+		k += l;
+	}
+	heap_free(p->cmdline, p->cmdlen ? p->cmdlen : 1);
+	p->cmdline = c;
+	p->cmdlen = (uint32_t)n;
+}
+
+static void
+exec_commit(struct proc *p, struct child *c, char **argv)
+{
+	set_cmdline(p, argv);
 	if (p->envslot) {
 		if (by_env[p->env & (NPROC - 1)] == p)
 			by_env[p->env & (NPROC - 1)] = NULL;
@@ -394,7 +434,7 @@ exec_native(struct proc *p, const void *data, uint64_t size, char **argv,
 		r = spawn_image_caps(data, size, argv, caps, 1, c);
 	if (r < 0)
 		return r == EXO_EINVAL ? -LX_ENOEXEC : -LX_ENOMEM;
-	exec_commit(p, c);
+	exec_commit(p, c, argv);
 	return 0;
 }
 
@@ -492,7 +532,7 @@ exec_image(struct proc *p, const char *path, char **argv, int argc,
 		child_release(&c);
 		return -LX_ENOMEM;
 	}
-	exec_commit(p, &c);
+	exec_commit(p, &c, argv);
 	return 0;
 }
 

@@ -67,6 +67,9 @@ struct proc {
 	uint64_t ignored, handled;  /* dispositions */
 	uint64_t exec_mask;         /* the signal mask across exec */
 	struct sinfo sinfo[NSIG];   /* the latest of each signal */
+	char comm[16];              /* its program's name, for /proc */
+	char *cmdline;              /* argv, NUL-separated (heap), and */
+	uint32_t cmdlen;            /* ... its length */
 	uint64_t nofile, nproc;     /* limits */
 };
 
@@ -111,6 +114,10 @@ int tty_attach(struct proc *p);
 int64_t fs_call(struct proc *p, uint64_t w[6]);
 int fscalls_populate(void);
 struct fs_inode *fs_dir_of(struct proc *p, int64_t dirfd, int *err);
+
+/* procfs.c */
+void procfs_refresh(struct proc *caller);
+int procfs_wanted(struct fs_inode *dir, const char *path);
 
 /* heap.c */
 void *heap_alloc(size_t n);
