@@ -533,3 +533,41 @@ sys_slice_return(uint64_t index)
 	revoke_slice_return(curenv, index);
 	return 0;
 }
+
+/*
+ * A stopped environment waits on env_stopped, which never replies: the
+ * scheduler, transfers and directed yields already pass over an
+ * environment that waits, so stopping needs nothing more.
+ */
+struct env env_stopped;
+
+int64_t
+sys_env_stop(exo_slot_t env, uint64_t on)
+{
+	struct env *e;
+	int r;
+
+	if ((r = lookup_env(env, EXO_CAP_ENV, EXO_R_CTRL, &e)) < 0)
+		return r;
+	if (on > 1)
+		return EXO_EINVAL;
+	if (e->state == EXO_ENV_DEAD)
+		return EXO_EDEAD;
+	if (e->state == EXO_ENV_NEW)
+		return EXO_EAGAIN;
+	if (e->in_act || (e->waiting_on && e->waiting_on != &env_stopped))
+		return EXO_EBUSY;
+	if (!on) {
+		if (e->waiting_on == &env_stopped)
+			e->waiting_on = NULL;
+		return 0;
+	}
+	e->waiting_on = &env_stopped;
+	if (e == curenv) {
+		cur_tf->rax = 0; /* what it sees when let run again */
+		sched_leave();
+		sched_run();
+	}
+	return 0;
+}
+
