@@ -92,6 +92,12 @@ call(uint64_t w[6])
 		exo_yield(sysd_env);
 	}
 	linux_pending |= w[5];
+	if (linux_pending & (1UL << (LX_SIGSTOP - 1))) {
+		/* sysd stopped us while we were calling it: stop here, until
+		 * it lets us run again (SIGCONT). */
+		linux_pending &= ~(1UL << (LX_SIGSTOP - 1));
+		exo_env_stop(EXO_SLOT_SELF, 1);
+	}
 	return (int64_t)w[0];
 }
 

@@ -211,8 +211,53 @@ static int
 sig_default_ignored(int sig)
 {
 	return sig == LX_SIGCHLD || sig == LX_SIGURG || sig == LX_SIGWINCH ||
-	    sig == LX_SIGCONT || sig == LX_SIGSTOP || sig == LX_SIGTSTP ||
-	    sig == LX_SIGTTIN || sig == LX_SIGTTOU;
+	    sig == LX_SIGCONT;
+}
+
+static int
+sig_default_stops(int sig)
+{
+	return sig == LX_SIGSTOP || sig == LX_SIGTSTP || sig == LX_SIGTTIN ||
+	    sig == LX_SIGTTOU;
+}
+
+/* Tells p's parent (wait4 with WUNTRACED/WCONTINUED, and SIGCHLD). */
+static void
+tell_parent(struct proc *p, int32_t code, int32_t status)
+{
+	struct proc *parent = p->ppid ? proc_by_pid(p->ppid) : NULL;
+
+	if (parent && parent->state == P_LIVE)
+		proc_signal(parent, LX_SIGCHLD, p->pid, code, status);
+}
+
+/*
+ * Stops p (the kernel schedules it no more: env_stop).  A process in the
+ * middle of a call to us cannot be stopped from here: it is told to stop
+ * itself (pending SIGSTOP, which no program can handle, means that).
+ */
+static void
+proc_stop(struct proc *p, int sig)
+{
+	if (p->stopped)
+		return;
+	if (exo_env_stop(p->envslot, 1) < 0)
+		p->pending |= 1UL << (LX_SIGSTOP - 1);
+	p->stopped = sig;
+	p->report = P_REPORT_STOP;
+	tell_parent(p, 5 /* CLD_STOPPED */, sig);
+}
+
+static void
+proc_continue(struct proc *p)
+{
+	if (!p->stopped)
+		return;
+	exo_env_stop(p->envslot, 0);
+	p->pending &= ~(1UL << (LX_SIGSTOP - 1));
+	p->stopped = 0;
+	p->report = P_REPORT_CONT;
+	tell_parent(p, 6 /* CLD_CONTINUED */, LX_SIGCONT);
 }
 
 /*
@@ -229,6 +274,8 @@ proc_signal(struct proc *p, int sig, int32_t from, int32_t code, int32_t status)
 	if (p->state != P_LIVE)
 		return;
 	p->sinfo[sig] = (struct sinfo){ from, code, status };
+	if (sig == LX_SIGCONT && p->pid != 1)
+		proc_continue(p); /* whatever its disposition */
 	if (p->handled & bit) {
 		p->pending |= bit;
 		return;
@@ -249,6 +296,10 @@ proc_signal(struct proc *p, int sig, int32_t from, int32_t code, int32_t status)
 	}
 	if ((p->ignored & bit) || sig_default_ignored(sig))
 		return;
+	if (sig_default_stops(sig)) {
+		proc_stop(p, sig);
+		return;
+	}
 	proc_exit(p, sig);
 }
 
@@ -629,6 +680,18 @@ proc_wait4(struct proc *p, uint64_t w[6])
 				       : pid < -1 && c->pgid != -pid)
 			continue;
 		any = 1;
+		if (c->state == P_LIVE && c->report == P_REPORT_STOP &&
+		    (options & LX_WUNTRACED)) {
+			c->report = 0;
+			w[1] = (uint64_t)(uint32_t)(c->stopped << 8 | 0x7f);
+			return c->pid;
+		}
+		if (c->state == P_LIVE && c->report == P_REPORT_CONT &&
+		    (options & LX_WCONTINUED)) {
+			c->report = 0;
+			w[1] = 0xffff;
+			return c->pid;
+		}
 		if (c->state != P_ZOMBIE)
 			continue;
 		w[1] = (uint64_t)(uint32_t)c->status;

@@ -36,7 +36,7 @@ put_str(const char *path, const char *s)
 static char
 state_of(const struct proc *p)
 {
-	return p->state == P_ZOMBIE ? 'Z' : 'R';
+	return p->state == P_ZOMBIE ? 'Z' : p->stopped ? 'T' : 'R';
 }
 
 static void
@@ -57,7 +57,8 @@ write_proc(const struct proc *p)
 	n = snprintf(buf, sizeof(buf),
 	    "Name:\t%s\nState:\t%c (%s)\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n"
 	    "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nThreads:\t1\n",
-	    p->comm, state_of(p), p->state == P_ZOMBIE ? "zombie" : "running",
+	    p->comm, state_of(p), p->state == P_ZOMBIE ? "zombie"
+	    : p->stopped ? "stopped" : "running",
 	    p->pid, p->pid, p->ppid);
 	put(path, buf, (uint64_t)n);
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", p->pid);

@@ -44,6 +44,7 @@ struct file {
 };
 
 enum proc_state { P_FREE, P_LIVE, P_ZOMBIE };
+enum { P_REPORT_STOP = 1, P_REPORT_CONT = 2 };
 
 /* Who sent a signal and why, for the handler's siginfo. */
 struct sinfo {
@@ -66,6 +67,8 @@ struct proc {
 	uint64_t pending;           /* signals not yet reported (bit sig-1) */
 	uint64_t ignored, handled;  /* dispositions */
 	uint64_t exec_mask;         /* the signal mask across exec */
+	int32_t stopped;            /* the signal that stopped it, or 0 */
+	int32_t report;             /* a stop or continue wait4 has not told */
 	struct sinfo sinfo[NSIG];   /* the latest of each signal */
 	char comm[16];              /* its program's name, for /proc */
 	char *cmdline;              /* argv, NUL-separated (heap), and */
