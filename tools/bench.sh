@@ -54,6 +54,14 @@ awk -v md="$out/bench.table.md" -v csv="$out/bench.csv" -v dat="$B/bench.dat" \
 cat "$out/bench.md.head" "$B/bench.table.txt" > "$out/bench.md"
 rm -f "$out/bench.md.head" "$out/bench.table.md"
 cat "$out/bench.md"
+# README.md shows the latest icount table, between its two markers.
+if [ "$mode" = icount ] && grep -q '^<!-- bench:begin -->' README.md; then
+	awk -v table="$B/bench.table.txt" '
+		/^<!-- bench:begin -->/ { print; while ((getline l < table) > 0) print l; skip = 1; next }
+		/^<!-- bench:end -->/ { skip = 0 }
+		!skip' README.md > README.md.tmp && mv README.md.tmp README.md
+	echo "(README.md's table updated)"
+fi
 
 if command -v gnuplot >/dev/null 2>&1 && [ -s "$B/bench.dat" ]; then
 	gnuplot <<GP
