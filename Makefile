@@ -29,7 +29,8 @@ RUNTIME_SRC := $(wildcard libos/linux/*.c)
 RUNTIME_OBJ := $(patsubst %,$(B)/ul/%.o,$(RUNTIME_SRC))
 LIBOS_L_OBJ := $(patsubst %,$(B)/ul/%.o,$(LIBOS_SRC) $(wildcard libos/*.S))
 # Static Linux programs for the boot image, built with musl (user/linux/).
-LINUX_PROGS := $(patsubst user/linux/%.c,$(B)/linux/%,$(wildcard user/linux/*.c))
+LINUX_PROGS := $(patsubst user/linux/%.c,$(B)/linux/%,$(wildcard user/linux/*.c)) \
+	$(B)/linux/lsys-pie
 LIBOS_ASM := $(wildcard libos/*.S)
 LIBOS_OBJ := $(patsubst %,$(B)/u/%.o,$(LIBOS_SRC) $(LIBOS_ASM))
 
@@ -119,6 +120,15 @@ $(B)/bin/%: $(B)/u/tests/guest/%.c.o $(B)/libos.a
 $(B)/linux/%: user/linux/%.c user/bench_ops.h
 	@mkdir -p $(@D)
 	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+# lsys again, as a static PIE (it relocates itself, wherever it is loaded):
+# musl-gcc's wrapper cannot link one, so gcc does, with musl's rcrt1.o.
+MUSL_LIB = $(dir $(shell sed -n 's/.*-specs "\(.*\)".*/\1/p' $$(command -v musl-gcc)))
+$(B)/linux/lsys-pie: user/linux/lsys.c
+	@mkdir -p $(@D)
+	musl-gcc -fPIE -O2 -Wall -Wextra -Werror -c -o $@.o $<
+	$(CC) -static-pie -nostdlib -o $@ $(MUSL_LIB)rcrt1.o $(MUSL_LIB)crti.o $@.o \
+		$(MUSL_LIB)libc.a $$($(CC) -print-libgcc-file-name) $(MUSL_LIB)crtn.o
 
 $(B)/tools/mkbootimg: tools/mkbootimg.c lib/bootimg.c include/exo/abi.h
 	@mkdir -p $(@D)
