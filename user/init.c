@@ -63,10 +63,10 @@ run_program(char **argv, uint64_t timeout_ns, struct exo_envinfo *info)
 		sysd_argv[k] = NULL;
 		argv = sysd_argv;
 	}
-	/* sysd starts our own programs too: it passes the image on. */
+	/* The image goes with it, so that it can start programs in turn
+	 * (sysd does, and tests that run sysd). */
 	struct spawn_cap caps[2] = { machine_cap, { SPAWN_CAP_BOOTIMG, 0, 0 } };
-	if ((r = spawn_caps(argv[0], argv, caps,
-		 strcmp(argv[0], "sysd") == 0 ? 2 : 1, &c)) < 0)
+	if ((r = spawn_caps(argv[0], argv, caps, 2, &c)) < 0)
 		return r;
 	r = child_wait(&c, timeout_ns, info);
 	if (r == EXO_EAGAIN)

@@ -89,6 +89,7 @@ call(uint64_t w[6])
 			exo_env_exit(128 + LX_SIGKILL);
 		}
 		memcpy(w, req, sizeof(req));
+		linux_revoke_poll();
 		exo_yield(sysd_env);
 	}
 	linux_pending |= w[5];
@@ -130,6 +131,7 @@ call_wait(const uint64_t req[6], uint64_t out[6])
 			return r;
 		if (linux_signal_deliverable())
 			return -EINTR;
+		linux_revoke_poll();
 		exo_yield(out[4] ? (exo_envid_t)out[4] : EXO_ENV_ANY);
 	}
 }
@@ -492,6 +494,7 @@ linux_poll(struct pollfd *fds, uint64_t n, int64_t timeout_ms)
 		}
 		if (linux_signal_deliverable())
 			return -EINTR;
+		linux_revoke_poll();
 		exo_yield(EXO_ENV_ANY);
 	}
 }

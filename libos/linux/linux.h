@@ -46,6 +46,10 @@ int vmr_covers(uint64_t va, int *perm);
 int vmr_all_mapped(uint64_t start, uint64_t end);
 int vmr_fault(uint64_t addr);
 
+/* Revocation requests, answered with clean pages (revoke.c). */
+int linux_revoke_init(void);
+void linux_revoke_poll(void);
+
 /* Signals (signal.c). */
 extern uint64_t linux_pending;
 void linux_signals_inherit(uint64_t ignored, uint64_t mask);

@@ -171,7 +171,12 @@ vmr_fault(uint64_t addr)
 
 	if (addr >= EXO_ULIM || (exos_pte(va) & EXO_PTE_P) || !vmr_covers(va, &perm))
 		return -1;
-	if (page_alloc_map(va, 1, perm, &s) < 0)
+	int64_t r;
+	/* EXO_EAGAIN: pages are being asked back from someone; wait. */
+	for (int tries = 0; (r = page_alloc_map(va, 1, perm, &s)) == EXO_EAGAIN &&
+	     tries < 100000; tries++)
+		exo_yield(EXO_ENV_ANY);
+	if (r < 0)
 		return -1;
 	if (pagemap_set(va, s) < 0) {
 		page_unmap(va, 1);
