@@ -116,7 +116,7 @@ main(int argc, char **argv)
 		char *args[] = { argv[0], "--exit", "7", NULL };
 		printf("ok");
 		fflush(stdout);
-		execv(argv[0], args);
+		execvp(argv[0], args); /* by its path, or found in PATH */
 		_exit(99);
 	}
 	close(p[1]);
