@@ -151,8 +151,17 @@ main(int argc, char **argv)
 	       "upcalls\n", iters, prologues, epilogues, ups);
 	CHECK(bad_kind == 0 && bad_ctx == 0);
 	CHECK(epilogues >= 2);
-	/* Epilogues that yield in time are no overruns. */
-	CHECK(EXO_SELF->overruns == o0 && EXO_SELF->overran == 0);
+	/*
+	 * Epilogues that yield in time are no overruns.  The deadline is
+	 * wall-clock time (half a slice), which a host busy with other
+	 * emulators can steal from us once in a while: one overrun in the
+	 * run is tolerated and reported, more is a failure.
+	 */
+	uint64_t over = EXO_SELF->overruns - o0;
+	if (over == 1)
+		printf("t_upcall: one epilogue of %lu overran (a stalled host?)\n",
+		    epilogues);
+	CHECK(over <= 1 && (over == 1 || EXO_SELF->overran == 0));
 	CHECK(ups >= prologues + epilogues);
 	/*
 	 * Our parent gives us the CPU with directed yields (child_wait), so
