@@ -208,8 +208,9 @@ clean:
 	rm -rf $(B)
 
 help:
-	@echo 'make run [CMD="prog args"]  build (installing what is missing) and boot;'
-	@echo '                             CMD runs one command instead of the prompt'
+	@echo 'make run [CMD="..."]        build (installing what is missing) and boot into'
+	@echo '                             the shell (busybox sh); CMD runs one shell command'
+	@echo '                             and exits with its status'
 	@echo 'make test                    every test: host units, Linux oracles, guest suite'
 	@echo 'make test-host | test-guest  one half of it'
 	@echo 'make bench [MODE=icount|kvm] the benchmark table against Linux (results/)'
