@@ -64,6 +64,7 @@ struct exos_linux_handoff {
 	uint64_t entry; /* the program's */
 	uint64_t sp;    /* its initial stack: argc, argv, envp, auxv */
 	uint64_t brk;   /* the end of its highest segment */
+	uint64_t stack_lo; /* the lowest page of its stack, as made */
 };
 
 extern uint64_t exos_bootimg_size;

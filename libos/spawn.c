@@ -288,6 +288,7 @@ struct linuxfill {
 	struct argfill rt;        /* the runtime's own start block */
 	char *const *argv, *const *envp;
 	uint64_t argc, envc, strbytes;
+	uint64_t npages;          /* of the stack, all made now */
 	uint64_t phdr, phnum, entry, brk, base;
 	uint64_t handoff_va;      /* out */
 	uint64_t sp;              /* out: the program's initial rsp */
@@ -308,9 +309,8 @@ struct linuxfill {
 #define AT_RANDOM 25
 #define NAUXV 13
 
-/* Room for the Linux stack's strings and words, below the handoff. */
-#define LINUX_ARG_ROOM \
-	((EXOS_LINUX_STACK_PAGES - EXOS_STACK_PAGES - 1) * EXO_PGSIZE)
+/* As Linux's ARG_MAX: what argv and envp may take together. */
+#define LINUX_ARG_MAX (2UL << 20)
 
 /*
  * The stack Linux gives a new program (argc, argv, envp, auxv, then the
@@ -321,7 +321,7 @@ static void
 fill_linux(uint8_t *win, void *arg)
 {
 	struct linuxfill *l = arg;
-	uint64_t lo = EXOS_STACK_TOP - EXOS_LINUX_STACK_PAGES * EXO_PGSIZE;
+	uint64_t lo = EXOS_STACK_TOP - l->npages * EXO_PGSIZE;
 #define VA2WIN(va) (win + ((va) - lo))
 	uint64_t top = EXOS_LINUX_SP_TOP - sizeof(struct exos_linux_handoff);
 	struct exos_linux_handoff *h = (void *)VA2WIN(top);
@@ -360,9 +360,10 @@ fill_linux(uint8_t *win, void *arg)
 	h->entry = l->entry;
 	h->sp = l->sp;
 	h->brk = l->brk;
+	h->stack_lo = lo;
 #undef VA2WIN
 	/* The runtime's start block, at the top of the window. */
-	uint8_t *topwin = win + (EXOS_LINUX_STACK_PAGES - EXOS_STACK_PAGES) * EXO_PGSIZE;
+	uint8_t *topwin = win + (l->npages - EXOS_STACK_PAGES) * EXO_PGSIZE;
 	fill_args(topwin, &l->rt);
 }
 
@@ -399,8 +400,11 @@ spawn_linux_image(const void *prog, uint64_t psize, char *const argv[],
 		l.strbytes += strlen(argv[l.argc]) + 1;
 	for (; envp[l.envc]; l.envc++)
 		l.strbytes += strlen(envp[l.envc]) + 1;
-	if (l.strbytes + (l.argc + l.envc + 3 + NAUXV * 2) * 8 + 64 > LINUX_ARG_ROOM)
+	uint64_t argbytes = l.strbytes + (l.argc + l.envc + 3 + NAUXV * 2) * 8 + 64;
+	if (argbytes > LINUX_ARG_MAX)
 		return EXO_ERANGE;
+	/* The usual stack, and as many pages again as the arguments take. */
+	l.npages = EXOS_LINUX_STACK_PAGES + (argbytes + EXO_PGSIZE - 1) / EXO_PGSIZE;
 	if (elf_parse(prog, psize, EXOS_SCRATCH, &le) < 0 || le.native)
 		return EXO_EINVAL;
 	if (le.type == ET_DYN) {
@@ -433,9 +437,9 @@ spawn_linux_image(const void *prog, uint64_t psize, char *const argv[],
 	l.rt = (struct argfill){ rtargv, 3, 0, 0, 0 };
 	for (int i = 0; i < 3; i++)
 		l.rt.strbytes += strlen(rtargv[i]) + 1;
-	l.rt.npages = out->npages + EXOS_LINUX_STACK_PAGES;
-	r = give_pages(out, EXOS_STACK_TOP - EXOS_LINUX_STACK_PAGES * EXO_PGSIZE,
-	    EXOS_LINUX_STACK_PAGES, EXO_PERM_W, fill_linux, &l);
+	l.rt.npages = out->npages + l.npages;
+	r = give_pages(out, EXOS_STACK_TOP - l.npages * EXO_PGSIZE, l.npages,
+	    EXO_PERM_W, fill_linux, &l);
 	if (r < 0 ||
 	    (r = exo_cap_copy(EXO_SLOT_CONSOLE, out->env, EXO_SLOT_CONSOLE,
 		 EXO_R_READ | EXO_R_WRITE | EXO_R_GRANT)) < 0)

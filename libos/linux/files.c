@@ -557,16 +557,49 @@ linux_select(int64_t n, uint64_t *rd, uint64_t *wr, uint64_t *ex,
 
 /* --- processes --- */
 
+/*
+ * execve's "path\0argv...\0envp...\0" goes to sysd through the window,
+ * in as many window-sized pieces as it takes (SYSD_EXEC_MORE each), up to
+ * Linux's ARG_MAX; the last piece comes with SYSD_EXEC itself.
+ */
+struct xbuf {
+	uint64_t off;  /* bytes in the window not yet sent */
+	uint64_t total;
+};
+
+static int64_t
+xput(struct xbuf *x, const char *s, uint64_t max)
+{
+	for (uint64_t i = 0;; i++) {
+		uint64_t va = (uint64_t)s + i;
+		if ((i == 0 || (va & (EXO_PGSIZE - 1)) == 0) && !linux_uok(va, 1, 0))
+			return -EFAULT;
+		if (i >= max || x->total >= (2UL << 20))
+			return -E2BIG;
+		if (x->off == SYSD_WIN_SIZE) {
+			int64_t r = linux_sysd(SYSD_EXEC_MORE, x->off, 0, 0, 0);
+			if (r < 0)
+				return r;
+			x->off = 0;
+		}
+		WIN[x->off++] = (uint8_t)s[i];
+		x->total++;
+		if (s[i] == 0)
+			return 0;
+	}
+}
+
 int64_t
 linux_execve(const char *path, char *const *argv, char *const *envp,
     uint64_t blocked)
 {
-	int64_t n = put_str(path, 16, 4096);
-	uint64_t off, argc = 0, envc = 0;
+	struct xbuf x = { 0, 0 };
+	uint64_t argc = 0, envc = 0;
+	int64_t r;
 
-	if (n < 0)
-		return n;
-	off = 16 + (uint64_t)n;
+	linux_sysd(SYSD_EXEC_MORE, 0, 0, 0, 0); /* a fresh start */
+	if ((r = xput(&x, path, 4096)) < 0)
+		return r == -E2BIG ? -ENAMETOOLONG : r;
 	for (int pass = 0; pass < 2; pass++) {
 		char *const *v = pass ? envp : argv;
 		uint64_t *count = pass ? &envc : &argc;
@@ -575,18 +608,12 @@ linux_execve(const char *path, char *const *argv, char *const *envp,
 				return -EFAULT;
 			if (v[i] == NULL)
 				break;
-			int64_t m = put_str(v[i], off, SYSD_WIN_SIZE);
-			if (m == -ENAMETOOLONG)
-				return -E2BIG;
-			if (m < 0)
-				return m;
-			off += (uint64_t)m;
+			if ((r = xput(&x, v[i], 128 * 1024)) < 0) /* MAX_ARG_STRLEN */
+				return r;
 			(*count)++;
 		}
 	}
-	/* The path first: sysd reads "path\0argv...\0envp...\0". */
-	memmove(WIN, WIN + 16, off - 16);
-	return linux_sysd(SYSD_EXEC, argc, envc, blocked, 0);
+	return linux_sysd(SYSD_EXEC, argc, envc, blocked, x.off);
 }
 
 int64_t

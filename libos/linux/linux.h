@@ -16,7 +16,7 @@
 struct exo_excframe;
 struct lx_sigaction;
 
-int linux_init(uint64_t brk);
+int linux_init(uint64_t brk, uint64_t stack_lo);
 int linux_signals_init(void);
 int64_t linux_sigaction(int sig, const struct lx_sigaction *act,
     struct lx_sigaction *old, uint64_t setsize);

@@ -28,7 +28,7 @@ main(int argc, char **argv)
 		return argc > 1 && strcmp(argv[1], "--help") == 0 ? 0 : 2;
 	}
 	const struct exos_linux_handoff *h = (const void *)hex(argv[2]);
-	if (linux_init(h->brk) < 0) {
+	if (linux_init(h->brk, h->stack_lo) < 0) {
 		printf("exos: cannot set up the Linux system-call layer\n");
 		return 127;
 	}

@@ -28,6 +28,7 @@
 #define ENOSYS 38
 
 #define AT_FDCWD (-100)
+#define LINUX_STACK_GROW (8UL << 20)
 #define WIN0 (*(uint8_t *)SYSD_WIN_VA)
 #define MMAP_BASE 0x0000100000000000UL
 #define PROT_WRITE 0x2
@@ -892,11 +893,14 @@ linux_reregister(void)
 }
 
 int
-linux_init(uint64_t brk)
+linux_init(uint64_t brk, uint64_t stack_lo)
 {
 	brk_start = brk_cur = brk_mapped = brk;
 	if (pagemap_init() < 0 || linux_signals_init() < 0 ||
 	    linux_revoke_init() < 0 || linux_sysd_init() < 0)
+		return -1;
+	/* The stack grows down, demand-zero, to Linux's usual 8 MiB. */
+	if (stack_lo && vmr_add(stack_lo - LINUX_STACK_GROW, stack_lo, EXO_PERM_W) < 0)
 		return -1;
 	return exos_exc_handle(EXO_EXC_SYSCALL, on_syscall);
 }

@@ -70,6 +70,7 @@ serve(exo_envid_t caller, uint64_t w[6])
 	}
 	uint64_t op = w[0];
 	if (op == SYSD_HELLO || op == SYSD_SIGINFO || op == SYSD_REBOOT ||
+	    op == SYSD_EXEC_MORE ||
 	    (op >= SYSD_FORK && op <= SYSD_PRLIMIT))
 		r = proc_call(p, w);
 	else if (op == SYSD_CLOSE || op == SYSD_READ || op == SYSD_WRITE ||

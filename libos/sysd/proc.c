@@ -135,6 +135,7 @@ proc_bind_env(struct proc *p, exo_envid_t env, exo_slot_t es, exo_slot_t vs)
 static void
 proc_free(struct proc *p)
 {
+	exec_drop(p);
 	heap_free(p->cmdline, p->cmdlen ? p->cmdlen : 1);
 	p->cmdline = NULL;
 	p->cmdlen = 0;
@@ -613,24 +614,74 @@ exec_args(char *buf, uint64_t len, uint64_t argc, uint64_t envc, char ***argv,
 	return 0;
 }
 
+/* exec's arguments, a window at a time (SYSD_EXEC_MORE). */
+static int64_t
+exec_append(struct proc *p, uint64_t n)
+{
+	if (n > SYSD_WIN_SIZE)
+		return -LX_EINVAL;
+	if (p->execlen + n > EXEC_MAX) {
+		exec_drop(p);
+		return -LX_E2BIG;
+	}
+	if (p->execlen + n + 1 > p->execcap) {
+		uint64_t cap = p->execcap ? p->execcap : SYSD_WIN_SIZE + 1;
+		while (cap < p->execlen + n + 1)
+			cap *= 2;
+		char *nb = heap_alloc(cap);
+		if (nb == NULL)
+			return -LX_ENOMEM;
+		memcpy(nb, p->execbuf, p->execlen);
+		heap_free(p->execbuf, p->execcap);
+		p->execbuf = nb;
+		p->execcap = cap;
+	}
+	memcpy(p->execbuf + p->execlen, p->win, n);
+	p->execlen += n;
+	p->execbuf[p->execlen] = 0;
+	return 0;
+}
+
+void
+exec_drop(struct proc *p)
+{
+	heap_free(p->execbuf, p->execcap);
+	p->execbuf = NULL;
+	p->execlen = p->execcap = 0;
+}
+
+int64_t
+proc_exec_more(struct proc *p, uint64_t n)
+{
+	if (n == 0) {
+		exec_drop(p);
+		return 0;
+	}
+	return exec_append(p, n);
+}
+
 int64_t
 proc_exec(struct proc *p, uint64_t w[6])
 {
-	static char buf[SYSD_WIN_SIZE + 1];
 	uint64_t argc = w[1], envc = w[2];
 	char **argv, **envp;
 	int64_t r;
 
-	if (argc + envc > SYSD_WIN_SIZE / 2)
-		return -LX_E2BIG;
-	memcpy(buf, p->win, SYSD_WIN_SIZE);
-	buf[SYSD_WIN_SIZE] = 0;
-	if ((r = exec_args(buf, SYSD_WIN_SIZE, argc, envc, &argv, &envp)) < 0)
+	if ((r = exec_append(p, w[4])) < 0)
 		return r;
-	r = exec_image(p, buf, argv, (int)argc, envp, 0);
+	if (argc + envc > p->execlen) {
+		exec_drop(p);
+		return -LX_E2BIG;
+	}
+	if ((r = exec_args(p->execbuf, p->execlen, argc, envc, &argv, &envp)) < 0) {
+		exec_drop(p);
+		return r;
+	}
+	r = exec_image(p, p->execbuf, argv, (int)argc, envp, 0);
 	if (r == 0)
 		p->exec_mask = w[3];
 	heap_free(argv, (argc + envc + 2) * sizeof(char *));
+	exec_drop(p);
 	return r;
 }
 
@@ -795,6 +846,8 @@ proc_call(struct proc *p, uint64_t w[6])
 		return proc_fork_abort(p, (int32_t)w[1]);
 	case SYSD_EXEC:
 		return proc_exec(p, w);
+	case SYSD_EXEC_MORE:
+		return proc_exec_more(p, w[1]);
 	case SYSD_EXIT:
 		proc_exit(p, (int32_t)w[1]);
 		return 0;

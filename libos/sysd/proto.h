@@ -64,7 +64,8 @@ enum sysd_op {
 	SYSD_POLL,      /* nfds; struct pollfd[] in the window -> ready count */
 	SYSD_FORK,      /* envslot, vsslot (the caller's, empty) -> pid, env id */
 	SYSD_FORK_ABORT,/* pid: the child could not be built */
-	SYSD_EXEC,      /* argc, envc; path\0argv...\0envp...\0 (no return) */
+	SYSD_EXEC,      /* argc, envc, mask, n: the last n bytes of
+			   path\0argv...\0envp...\0 (no return) */
 	SYSD_EXIT,      /* wait status (code << 8, or a signal number) */
 	SYSD_WAIT4,     /* pid, options -> pid, status */
 	SYSD_KILL,      /* pid, sig */
@@ -79,6 +80,7 @@ enum sysd_op {
 	SYSD_STATFS,    /* -> a few counts */
 	SYSD_SIGINFO,   /* sig -> sender pid; code, status in w[2], w[3] */
 	SYSD_REBOOT,    /* cmd: power off (halt, restart: the same here) */
+	SYSD_EXEC_MORE, /* n: n more bytes of exec's arguments (0: start over) */
 	SYSD_NOPS
 };
 

@@ -22,6 +22,7 @@
 #define NOFILE_DEF 1024
 #define PIPE_SIZE 65536  /* as Linux's default pipe capacity */
 #define NSIG 65
+#define EXEC_MAX ((2UL << 20) + 4096) /* ARG_MAX, and the path */
 
 struct pipe {
 	uint8_t *buf;
@@ -71,6 +72,8 @@ struct proc {
 	int32_t report;             /* a stop or continue wait4 has not told */
 	struct sinfo sinfo[NSIG];   /* the latest of each signal */
 	char comm[16];              /* its program's name, for /proc */
+	char *execbuf;              /* exec's arguments as they arrive */
+	uint64_t execlen, execcap;
 	char *cmdline;              /* argv, NUL-separated (heap), and */
 	uint32_t cmdlen;            /* ... its length */
 	uint64_t nofile, nproc;     /* limits */
@@ -91,6 +94,7 @@ void proc_reap_dead(void);
 int64_t proc_fork(struct proc *p, uint64_t w[6]);
 int64_t proc_fork_abort(struct proc *p, int32_t pid);
 int64_t proc_exec(struct proc *p, uint64_t w[6]);
+void exec_drop(struct proc *p);
 void proc_exit(struct proc *p, int32_t status);
 int64_t proc_wait4(struct proc *p, uint64_t w[6]);
 int64_t proc_kill(struct proc *p, int64_t pid, int sig);
