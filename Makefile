@@ -49,7 +49,7 @@ GEN := $(B)/include/exo/syscall.h $(B)/kern/syscall_table.h
 
 all: $(B)/kernel.bin $(B)/bootimg $(B)/kernel.asm
 
-.PHONY: all run test test-host test-guest gdb bench deps clean format help
+.PHONY: all run test test-host test-guest gdb bench shbench deps clean format help
 
 deps:
 	@tools/deps.sh
@@ -158,11 +158,14 @@ $(B)/busybox $(B)/busybox.links: tools/busybox.sh
 	tools/busybox.sh $(B)
 
 ETC_FILES := $(wildcard user/etc/*)
+# Shell scripts the benchmarks and tests run, at /tests/shbench/NAME.
+SHBENCH_FILES := $(wildcard tests/shbench/*)
 BOOT_EXTRA := $(B)/busybox $(B)/busybox.links=etc/busybox.links \
-	$(foreach f,$(ETC_FILES),$(f)=etc/$(notdir $(f)))
+	$(foreach f,$(ETC_FILES),$(f)=etc/$(notdir $(f))) \
+	$(foreach f,$(SHBENCH_FILES),$(f)=$(f))
 
 $(B)/bootimg: $(B)/tools/mkbootimg $(PROG_BIN) $(B)/bin/exos $(B)/bin/sysd $(LINUX_PROGS) \
-		$(B)/busybox $(B)/busybox.links $(ETC_FILES)
+		$(B)/busybox $(B)/busybox.links $(ETC_FILES) $(SHBENCH_FILES)
 	$(B)/tools/mkbootimg $@ $(PROG_BIN) $(B)/bin/exos $(B)/bin/sysd $(LINUX_PROGS) \
 		$(BOOT_EXTRA)
 
@@ -201,6 +204,26 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(B)/linux/lbench
 	MODE=$(MODE) tools/bench.sh
 
+# Do-nothing kernels that only print the time-stamp counter at their
+# entry: what the firmware took before a kernel got control (shbench).
+$(B)/shbench/fwnull-multiboot.bin: tools/fwnull-multiboot.S tools/fwnull.inc
+	@mkdir -p $(@D)
+	$(CC) -m32 -c -o $(@:.bin=.o) $<
+	$(LD) -m elf_i386 -Ttext=0x100000 --oformat=binary -o $@ $(@:.bin=.o)
+
+$(B)/shbench/fwnull-bzimage.bin: tools/fwnull-bzimage.S tools/fwnull.inc
+	@mkdir -p $(@D)
+	$(CC) -m32 -c -o $(@:.bin=.o) $<
+	$(LD) -m elf_i386 -Ttext=0 --oformat=binary -o $@ $(@:.bin=.o)
+
+# make shbench: boot to the shell, fork+exec and a pipeline, on the
+# exokernel and on Linux, in instructions (icount) and seconds (TCG).
+shbench: deps
+	@tools/deps.sh bench
+	@$(MAKE) --no-print-directory all $(B)/shbench/fwnull-multiboot.bin \
+		$(B)/shbench/fwnull-bzimage.bin
+	tools/shbench.sh
+
 format:
 	clang-format -i $(KERN_SRC) $(LIBOS_SRC) $(wildcard kern/*.h libos/*.h lib/*.h include/exo/*.h user/*.c tests/*/*.c tools/*.c)
 
@@ -214,6 +237,8 @@ help:
 	@echo 'make test                    every test: host units, Linux oracles, guest suite'
 	@echo 'make test-host | test-guest  one half of it'
 	@echo 'make bench [MODE=icount|kvm] the benchmark table against Linux (results/)'
+	@echo 'make shbench                 boot, fork+exec, pipeline: shell scripts against'
+	@echo '                             Linux, instructions and TCG seconds (results/)'
 	@echo 'make gdb                     boot halted at a GDB stub; then: gdb -x build/gdbinit'
 	@echo 'make format | clean | all    clang-format the sources | remove build/ | build only'
 

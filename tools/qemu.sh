@@ -6,6 +6,9 @@
 #   tools/qemu.sh gdb                       stopped, GDB stub on :1234 (see build/gdbinit)
 #   tools/qemu.sh bench [NAME...]           benchmarks, icount mode
 #   tools/qemu.sh peer KERNEL INITRD ARGS   the Linux peer, same machine, icount
+#   tools/qemu.sh boot icount|tcg KERNEL INITRD CMDLINE
+#                                           any kernel on the same machine, in
+#                                           icount or plain TCG (tools/shbench.sh)
 #
 # The accelerator is KVM only where KVM is backed by hardware
 # (/sys/module/kvm_intel or kvm_amd): elsewhere /dev/kvm may be kvm_pvm,
@@ -98,8 +101,17 @@ peer)
 		-append "console=ttyS0 quiet panic=-1 -- $*" </dev/null
 	status $?
 	;;
+boot)
+	how=$1 kernel=$2 initrd=$3 cmdline=$4
+	accel="$icount"
+	[ "$how" = tcg ] && accel="-accel tcg -cpu max"
+	set +e
+	qemu-system-x86_64 $accel $machine -kernel "$kernel" -initrd "$initrd" \
+		-display none -serial stdio -monitor none -append "$cmdline" </dev/null
+	status $?
+	;;
 *)
-	echo "usage: tools/qemu.sh run|test|gdb|bench" >&2
+	echo "usage: tools/qemu.sh run|test|gdb|bench|peer|boot" >&2
 	exit 2
 	;;
 esac

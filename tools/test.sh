@@ -85,6 +85,8 @@ if [ $guest = 1 ]; then
 	elif [ $st != 0 ] && ! grep -q "^FAIL" $glog.txt; then
 		echo "FAIL guest: exit status $st" | tee -a $log
 	fi
+	# The shell benchmark's script, small, in a boot of its own (a few s).
+	tools/shbench.sh --check | tee -a $log
 fi
 
 passed=$(grep -c "^ok " $log)
