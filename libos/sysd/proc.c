@@ -578,13 +578,20 @@ exec_image(struct proc *p, const char *path, char **argv, int argc,
 	if (r < 0)
 		return -LX_ENOMEM;
 	if (window_bind(p, c.vspace) < 0 ||
-	    exo_cap_copy(EXO_SLOT_SELF, c.env, SYSD_SLOT, EXO_R_CALL) < 0 ||
-	    exo_env_start(c.env, rip, arg, arg) < 0) {
+	    exo_cap_copy(EXO_SLOT_SELF, c.env, SYSD_SLOT, EXO_R_CALL) < 0) {
 		exo_env_destroy(c.env);
 		child_release(&c);
 		return -LX_ENOMEM;
 	}
+	/*
+	 * p is the new environment before it starts: its first call to us
+	 * (which may come before we run again) must find it.
+	 */
 	exec_commit(p, &c, argv);
+	if (exo_env_start(c.env, rip, arg, arg) < 0) {
+		proc_exit(p, LX_SIGKILL); /* the old image is gone: it ends */
+		return -LX_ENOMEM;
+	}
 	return 0;
 }
 
@@ -702,11 +709,15 @@ proc_first(const char *path, char *const argv[], char *const envp[])
 	fs_iget(fs.root);
 	if (window_make(p) < 0 || tty_attach(p) < 0)
 		return -LX_ENOMEM;
-	r = exec_image(p, path, (char **)argv, argc, envp, 0);
-	if (r < 0)
-		return (int)r;
+	/* Live before it starts: its first call may come at once. */
 	p->state = P_LIVE;
 	nlive++;
+	r = exec_image(p, path, (char **)argv, argc, envp, 0);
+	if (r < 0) {
+		p->state = P_FREE;
+		nlive--;
+		return (int)r;
+	}
 	return 0;
 }
 
