@@ -369,7 +369,7 @@ tty_ioctl(struct proc *p, uint64_t req, uint8_t *arg)
 		if (pg < 0)
 			return -LX_EINVAL;
 		for (int i = 0; i < NPROC; i++)
-			if (procs[i].state == P_LIVE && procs[i].pgid == pg &&
+			if (procs[i].state != P_FREE && procs[i].pgid == pg &&
 			    procs[i].sid == p->sid)
 				ok = 1;
 		if (!ok)
@@ -502,6 +502,23 @@ pipe_write(struct proc *p, struct file *f, const uint8_t *src, uint64_t n,
 	return (int64_t)k;
 }
 
+/*
+ * /dev/random and /dev/urandom: xorshift seeded from the cycle counter
+ * and stirred with it at every read: unpredictable enough for programs
+ * that want varied bytes, not cryptography (there is no entropy source).
+ */
+static void
+random_fill(uint8_t *dst, uint64_t n)
+{
+	static uint64_t x = 0x9e3779b97f4a7c15UL;
+
+	x ^= rdtsc();
+	for (uint64_t i = 0; i < n; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		dst[i] = (uint8_t)(x >> 24);
+	}
+}
+
 /* --- reading and writing, whatever the file --- */
 
 static int64_t
@@ -523,7 +540,11 @@ file_read(struct proc *p, struct file *f, uint8_t *dst, uint64_t n,
 	case F_NULL:
 		return 0;
 	case F_ZERO:
+	case F_FULL:
 		memset(dst, 0, n);
+		return (int64_t)n;
+	case F_RANDOM:
+		random_fill(dst, n);
 		return (int64_t)n;
 	case F_TTY:
 		return tty_read(dst, n, f->flags);
@@ -556,7 +577,10 @@ file_write(struct proc *p, struct file *f, const uint8_t *src, uint64_t n,
 		return at >= 0 ? -LX_ESPIPE : pipe_write(p, f, src, n, w);
 	case F_NULL:
 	case F_ZERO:
+	case F_RANDOM: /* taken as entropy: nothing to do with it */
 		return (int64_t)n;
+	case F_FULL:
+		return -LX_ENOSPC;
 	case F_TTY:
 		tty_out((const char *)src, n);
 		return (int64_t)n;
@@ -571,7 +595,8 @@ file_lseek(struct file *f, int64_t off, uint64_t whence)
 	int64_t base;
 
 	if (f->kind != F_INODE)
-		return f->kind == F_NULL || f->kind == F_ZERO ? 0 : -LX_ESPIPE;
+		return f->kind == F_PIPE_R || f->kind == F_PIPE_W || f->kind == F_TTY
+		    ? -LX_ESPIPE : 0;
 	fs_stat(f->ino, &st);
 	switch (whence) {
 	case LX_SEEK_SET: base = 0; break;

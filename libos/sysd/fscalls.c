@@ -12,6 +12,9 @@
 
 #define DEV_NULL ((1u << 8) | 3)
 #define DEV_ZERO ((1u << 8) | 5)
+#define DEV_FULL ((1u << 8) | 7)
+#define DEV_RANDOM ((1u << 8) | 8)
+#define DEV_URANDOM ((1u << 8) | 9)
 #define DEV_TTY ((5u << 8) | 0)
 #define DEV_CONSOLE ((5u << 8) | 1)
 
@@ -171,6 +174,8 @@ do_openat(struct proc *p, int64_t dirfd, uint64_t flags, uint64_t mode)
 	fs_stat(ino, &st);
 	if ((st.mode & LX_S_IFMT) == LX_S_IFCHR) {
 		kind = st.rdev == DEV_NULL ? F_NULL : st.rdev == DEV_ZERO ? F_ZERO
+		    : st.rdev == DEV_FULL ? F_FULL
+		    : st.rdev == DEV_RANDOM || st.rdev == DEV_URANDOM ? F_RANDOM
 		    : st.rdev == DEV_TTY || st.rdev == DEV_CONSOLE ? F_TTY : -1;
 		if (kind < 0) {
 			fs_iput(&fs, ino);
@@ -571,6 +576,9 @@ fscalls_populate(void)
 	    (r = fs_mkdir(&fs, fs.root, "/root", 0700, 0)) < 0 ||
 	    (r = mkdev("/dev/null", LX_S_IFCHR | 0666, DEV_NULL)) < 0 ||
 	    (r = mkdev("/dev/zero", LX_S_IFCHR | 0666, DEV_ZERO)) < 0 ||
+	    (r = mkdev("/dev/full", LX_S_IFCHR | 0666, DEV_FULL)) < 0 ||
+	    (r = mkdev("/dev/random", LX_S_IFCHR | 0666, DEV_RANDOM)) < 0 ||
+	    (r = mkdev("/dev/urandom", LX_S_IFCHR | 0666, DEV_URANDOM)) < 0 ||
 	    (r = mkdev("/dev/tty", LX_S_IFCHR | 0666, DEV_TTY)) < 0 ||
 	    (r = mkdev("/dev/console", LX_S_IFCHR | 0620, DEV_CONSOLE)) < 0)
 		return r;

@@ -785,7 +785,7 @@ proc_setpgid(struct proc *p, int64_t pid, int64_t pgid)
 	if (pgid != t->pid) {
 		int ok = 0;
 		for (int i = 0; i < NPROC; i++)
-			if (procs[i].state == P_LIVE && procs[i].pgid == pgid &&
+			if (procs[i].state != P_FREE && procs[i].pgid == pgid &&
 			    procs[i].sid == p->sid)
 				ok = 1;
 		if (!ok)
@@ -799,7 +799,7 @@ static int64_t
 proc_setsid(struct proc *p)
 {
 	for (int i = 0; i < NPROC; i++)
-		if (procs[i].state == P_LIVE && procs[i].pgid == p->pid)
+		if (procs[i].state != P_FREE && procs[i].pgid == p->pid)
 			return -LX_EPERM;
 	p->sid = p->pgid = p->pid;
 	return p->sid;

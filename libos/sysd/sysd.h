@@ -31,7 +31,8 @@ struct pipe {
 	exo_envid_t last_reader, last_writer; /* whom to yield to */
 };
 
-enum file_kind { F_INODE, F_PIPE_R, F_PIPE_W, F_NULL, F_ZERO, F_TTY };
+enum file_kind { F_INODE, F_PIPE_R, F_PIPE_W, F_NULL, F_ZERO, F_TTY, F_FULL,
+	F_RANDOM };
 
 /* An open file description: shared by dup and fork. */
 struct file {
