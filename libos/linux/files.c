@@ -268,10 +268,16 @@ linux_two_path_call(uint64_t op, const char *p1, const char *p2, uint64_t a,
 	return linux_sysd(op, a, b, c, 0);
 }
 
+/* open may wait: a named pipe's other end (the path stays in the window). */
 int64_t
 linux_openat(int64_t dirfd, const char *path, uint64_t flags, uint64_t mode)
 {
-	return linux_path_call(SYSD_OPENAT, path, (uint64_t)dirfd, flags, mode);
+	uint64_t req[6] = { SYSD_OPENAT, (uint64_t)dirfd, flags, mode, 0, 0 }, w[6];
+	int64_t n = put_str(path, 0, 4096);
+
+	if (n < 0)
+		return n;
+	return call_wait(req, w);
 }
 
 #define STAT_SIZE 144

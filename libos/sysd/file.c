@@ -32,7 +32,12 @@ file_new(int kind, uint32_t flags)
 static void
 pipe_put(struct pipe *pp)
 {
-	if (pp->readers == 0 && pp->writers == 0) {
+	if (pp->readers == 0 && pp->writers == 0 && pp->rwait == 0 &&
+	    pp->wwait == 0) {
+		if (pp->fifo) {
+			pp->fifo->priv = NULL;
+			fs_iput(&fs, pp->fifo);
+		}
 		fs_data_free(pp->buf, PIPE_SIZE);
 		fs_mfree(pp, sizeof(*pp));
 	}
@@ -43,13 +48,12 @@ file_put(struct file *f)
 {
 	if (--f->refs > 0)
 		return;
-	if (f->kind == F_PIPE_R) {
+	if (f->kind == F_PIPE_R || f->kind == F_PIPE_RW)
 		f->pipe->readers--;
-		pipe_put(f->pipe);
-	} else if (f->kind == F_PIPE_W) {
+	if (f->kind == F_PIPE_W || f->kind == F_PIPE_RW)
 		f->pipe->writers--;
+	if (f->pipe)
 		pipe_put(f->pipe);
-	}
 	if (f->ino)
 		fs_iput(&fs, f->ino);
 	fs_mfree(f, sizeof(*f));
@@ -396,6 +400,104 @@ tty_ioctl(struct proc *p, uint64_t req, uint8_t *arg)
 
 /* --- pipes --- */
 
+static struct pipe *
+pipe_new(void)
+{
+	struct pipe *pp = fs_malloc(sizeof(*pp));
+
+	if (pp && (pp->buf = fs_data_alloc(PIPE_SIZE)) == NULL) {
+		fs_mfree(pp, sizeof(*pp));
+		return NULL;
+	}
+	return pp;
+}
+
+/* A process gives up waiting to open a named pipe (signal, death). */
+void
+fifo_unwait(struct proc *p)
+{
+	struct pipe *pp = p->fifo_wait;
+
+	if (pp == NULL)
+		return;
+	if (p->fifo_wait_w)
+		pp->wwait--;
+	else
+		pp->rwait--;
+	p->fifo_wait = NULL;
+	pipe_put(pp);
+}
+
+/*
+ * Opening a named pipe: as Linux, an end opened for reading or writing
+ * alone waits (SYSD_BLOCK) until the other end is opened too, unless
+ * O_NONBLOCK (reading: at once; writing: ENXIO); O_RDWR never waits.
+ */
+int64_t
+fifo_open(struct proc *p, struct fs_inode *ino, uint32_t flags, struct file **out)
+{
+	struct pipe *pp = ino->priv;
+	uint32_t acc = flags & LX_O_ACCMODE;
+	int wr = acc == LX_O_WRONLY;
+
+	if (pp == NULL) {
+		if ((pp = pipe_new()) == NULL)
+			return -LX_ENOMEM;
+		pp->fifo = ino;
+		fs_iget(ino);
+		ino->priv = pp;
+	}
+	if (p->fifo_wait && p->fifo_wait != pp)
+		fifo_unwait(p);
+	if (acc != LX_O_RDWR) {
+		int other = wr ? pp->readers + pp->rwait : pp->writers + pp->wwait;
+		uint64_t opens = wr ? pp->ropens : pp->wopens;
+		int waited = p->fifo_wait == pp;
+		if (!other && !(waited && opens != p->fifo_seen)) {
+			if (flags & LX_O_NONBLOCK) {
+				if (wr)
+					return -LX_ENXIO;
+			} else {
+				if (!waited) {
+					p->fifo_wait = pp;
+					p->fifo_wait_w = wr;
+					p->fifo_seen = opens;
+					if (wr)
+						pp->wwait++;
+					else
+						pp->rwait++;
+				}
+				return SYSD_BLOCK;
+			}
+		}
+		if (waited) {
+			p->fifo_wait = NULL;
+			if (wr)
+				pp->wwait--;
+			else
+				pp->rwait--;
+		}
+	}
+	struct file *f = file_new(wr ? F_PIPE_W : F_PIPE_R, flags);
+	if (f == NULL) {
+		pipe_put(pp);
+		return -LX_ENFILE;
+	}
+	f->pipe = pp;
+	if (acc == LX_O_RDWR) {
+		/* Both ends in one description: reads and writes work. */
+		pp->readers++, pp->writers++;
+		pp->ropens++, pp->wopens++;
+		f->kind = F_PIPE_RW;
+	} else if (wr) {
+		pp->writers++, pp->wopens++;
+	} else {
+		pp->readers++, pp->ropens++;
+	}
+	*out = f;
+	return 0;
+}
+
 static int64_t
 pipe_make(struct proc *p, uint64_t flags, uint64_t w[6])
 {
@@ -405,12 +507,8 @@ pipe_make(struct proc *p, uint64_t flags, uint64_t w[6])
 
 	if (flags & ~(uint64_t)(LX_O_CLOEXEC | LX_O_NONBLOCK | 040000 /* O_DIRECT */))
 		return -LX_EINVAL;
-	if ((pp = fs_malloc(sizeof(*pp))) == NULL)
+	if ((pp = pipe_new()) == NULL)
 		return -LX_ENFILE;
-	if ((pp->buf = fs_data_alloc(PIPE_SIZE)) == NULL) {
-		fs_mfree(pp, sizeof(*pp));
-		return -LX_ENFILE;
-	}
 	uint32_t st = (uint32_t)(flags & LX_O_NONBLOCK);
 	r = file_new(F_PIPE_R, LX_O_RDONLY | st);
 	wr = file_new(F_PIPE_W, LX_O_WRONLY | st);
@@ -447,8 +545,8 @@ pipe_read(struct proc *p, struct file *f, uint8_t *dst, uint64_t n,
 
 	pp->last_reader = p->env;
 	if (pp->count == 0) {
-		if (pp->writers == 0)
-			return 0;
+		if (pp->writers == 0 && pp->wwait == 0)
+			return 0; /* no writer, and none about to open */
 		if (f->flags & LX_O_NONBLOCK)
 			return -LX_EAGAIN;
 		w[4] = (uint64_t)pp->last_writer;
@@ -476,9 +574,15 @@ pipe_write(struct proc *p, struct file *f, const uint8_t *src, uint64_t n,
 	uint64_t room = PIPE_SIZE - pp->count, k = 0;
 
 	pp->last_writer = p->env;
-	if (pp->readers == 0) {
+	if (pp->readers == 0 && pp->rwait == 0) {
 		proc_signal(p, LX_SIGPIPE, 0, 0, 0);
 		return -LX_EPIPE;
+	}
+	if (pp->readers == 0) {
+		/* A named pipe's reader is opening: wait for it. */
+		if (f->flags & LX_O_NONBLOCK)
+			return -LX_EAGAIN;
+		return SYSD_BLOCK;
 	}
 	/* Up to PIPE_BUF bytes go in at once or not at all. */
 	if (room == 0 || (n <= 4096 && room < n)) {
@@ -536,6 +640,7 @@ file_read(struct proc *p, struct file *f, uint8_t *dst, uint64_t n,
 			f->off += (uint64_t)r;
 		return r;
 	case F_PIPE_R:
+	case F_PIPE_RW:
 		return at >= 0 ? -LX_ESPIPE : pipe_read(p, f, dst, n, w);
 	case F_NULL:
 		return 0;
@@ -574,6 +679,7 @@ file_write(struct proc *p, struct file *f, const uint8_t *src, uint64_t n,
 		return r;
 	}
 	case F_PIPE_W:
+	case F_PIPE_RW:
 		return at >= 0 ? -LX_ESPIPE : pipe_write(p, f, src, n, w);
 	case F_NULL:
 	case F_ZERO:
@@ -595,8 +701,8 @@ file_lseek(struct file *f, int64_t off, uint64_t whence)
 	int64_t base;
 
 	if (f->kind != F_INODE)
-		return f->kind == F_PIPE_R || f->kind == F_PIPE_W || f->kind == F_TTY
-		    ? -LX_ESPIPE : 0;
+		return f->kind == F_PIPE_R || f->kind == F_PIPE_W ||
+		    f->kind == F_PIPE_RW || f->kind == F_TTY ? -LX_ESPIPE : 0;
 	fs_stat(f->ino, &st);
 	switch (whence) {
 	case LX_SEEK_SET: base = 0; break;
@@ -681,7 +787,7 @@ file_ioctl(struct proc *p, int64_t fd, uint64_t req)
 			f->flags &= ~(uint32_t)LX_O_NONBLOCK;
 		return 0;
 	}
-	if (req == LX_FIONREAD && f->kind == F_PIPE_R) {
+	if (req == LX_FIONREAD && (f->kind == F_PIPE_R || f->kind == F_PIPE_RW)) {
 		*(int32_t *)p->win = (int32_t)f->pipe->count;
 		return 0;
 	}
@@ -706,6 +812,12 @@ poll_one(struct proc *p, struct lx_pollfd *pf)
 	if (f == NULL)
 		return LX_POLLNVAL;
 	switch (f->kind) {
+	case F_PIPE_RW:
+		if (f->pipe->count)
+			ev |= LX_POLLIN;
+		if (f->pipe->count < PIPE_SIZE)
+			ev |= LX_POLLOUT;
+		break;
 	case F_PIPE_R:
 		if (f->pipe->count)
 			ev |= LX_POLLIN;

@@ -182,8 +182,16 @@ do_openat(struct proc *p, int64_t dirfd, uint64_t flags, uint64_t mode)
 			return -LX_ENXIO;
 		}
 	} else if ((st.mode & LX_S_IFMT) == LX_S_IFIFO) {
+		struct file *pf;
+		int64_t r = fifo_open(p, ino, (uint32_t)(flags & ~(uint64_t)(LX_O_CREAT |
+		    LX_O_EXCL | LX_O_NOCTTY | LX_O_TRUNC | LX_O_CLOEXEC)), &pf);
 		fs_iput(&fs, ino);
-		return -LX_ENXIO; /* named pipes: not yet */
+		if (r < 0)
+			return r; /* SYSD_BLOCK too: the other end is not open yet */
+		int fd = fd_alloc(p, pf, 0, (flags & LX_O_CLOEXEC) != 0);
+		if (fd < 0)
+			file_put(pf);
+		return fd;
 	}
 	struct file *f = file_new(kind, (uint32_t)(flags & ~(uint64_t)(LX_O_CREAT |
 	    LX_O_EXCL | LX_O_NOCTTY | LX_O_TRUNC | LX_O_CLOEXEC)));

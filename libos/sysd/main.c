@@ -69,6 +69,8 @@ serve(exo_envid_t caller, uint64_t w[6])
 		return;
 	}
 	uint64_t op = w[0];
+	if (p->fifo_wait && op != SYSD_OPENAT)
+		fifo_unwait(p); /* it gave up waiting for a named pipe */
 	if (op == SYSD_HELLO || op == SYSD_SIGINFO || op == SYSD_REBOOT ||
 	    op == SYSD_EXEC_MORE ||
 	    (op >= SYSD_FORK && op <= SYSD_PRLIMIT))

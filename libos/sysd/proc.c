@@ -157,6 +157,7 @@ proc_exit(struct proc *p, int32_t status)
 	exo_env_destroy(p->envslot);
 	env_forget(p->envslot, p->vsslot);
 	window_drop(p);
+	fifo_unwait(p);
 	fd_close_all(p);
 	if (p->cwd)
 		fs_iput(&fs, p->cwd);

@@ -29,10 +29,15 @@ struct pipe {
 	uint64_t rpos, count;  /* read position, bytes held */
 	int readers, writers;  /* open descriptions of each end */
 	exo_envid_t last_reader, last_writer; /* whom to yield to */
+	/* A named pipe's: its inode (priv points back), opens waiting for
+	 * the other end, and how many times each end has been opened. */
+	struct fs_inode *fifo;
+	int rwait, wwait;
+	uint64_t ropens, wopens;
 };
 
-enum file_kind { F_INODE, F_PIPE_R, F_PIPE_W, F_NULL, F_ZERO, F_TTY, F_FULL,
-	F_RANDOM };
+enum file_kind { F_INODE, F_PIPE_R, F_PIPE_W, F_PIPE_RW, F_NULL, F_ZERO,
+	F_TTY, F_FULL, F_RANDOM };
 
 /* An open file description: shared by dup and fork. */
 struct file {
@@ -72,6 +77,9 @@ struct proc {
 	int32_t stopped;            /* the signal that stopped it, or 0 */
 	int32_t report;             /* a stop or continue wait4 has not told */
 	struct sinfo sinfo[NSIG];   /* the latest of each signal */
+	struct pipe *fifo_wait;     /* a named pipe it waits to open */
+	int fifo_wait_w;            /* ... for writing */
+	uint64_t fifo_seen;         /* the other end's opens when it began */
 	char comm[16];              /* its program's name, for /proc */
 	char *execbuf;              /* exec's arguments as they arrive */
 	uint64_t execlen, execcap;
@@ -114,6 +122,9 @@ void fd_close_all(struct proc *p);
 void fd_close_exec(struct proc *p);
 int fd_copy_table(struct proc *to, const struct proc *from);
 int64_t file_call(struct proc *p, uint64_t w[6]);
+int64_t fifo_open(struct proc *p, struct fs_inode *ino, uint32_t flags,
+    struct file **out);
+void fifo_unwait(struct proc *p);
 void tty_poll(void);
 void tty_init(void);
 int tty_attach(struct proc *p);
