@@ -150,10 +150,10 @@ $(B)/busybox $(B)/busybox.links: tools/busybox.sh
 ETC_FILES := $(wildcard user/etc/*)
 # The shell's differential suite (tools/shtest.sh): the scripts and their
 # runner, at /tests/sh in the guest.
-SH_TESTS := $(wildcard tests/sh/*.sh) tests/sh/run-all
+SH_TESTS := $(wildcard tests/sh/*.sh tests/sh/known-failing/*.sh) tests/sh/run-all
 BOOT_EXTRA := $(B)/busybox $(B)/busybox.links=etc/busybox.links \
 	$(foreach f,$(ETC_FILES),$(f)=etc/$(notdir $(f))) \
-	$(foreach f,$(SH_TESTS),$(f)=tests/sh/$(notdir $(f)))
+	$(foreach f,$(SH_TESTS),$(f)=$(f))
 
 $(B)/bootimg: $(B)/tools/mkbootimg $(PROG_BIN) $(B)/bin/exos $(B)/bin/sysd $(LINUX_PROGS) \
 		$(B)/busybox $(B)/busybox.links $(ETC_FILES) $(SH_TESTS)

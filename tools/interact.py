@@ -227,6 +227,8 @@ def run(results):
 
 
 def main():
+    # Killed from outside (a timeout): end QEMU on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     results = []
     try:
         run(results)

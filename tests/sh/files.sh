@@ -85,6 +85,19 @@ realpath sym | sed "s|^$(pwd -P)/||"
 realpath src/sub/../1 | sed "s|^$(pwd -P)/||"
 readlink -f dirlink/sub | sed "s|^$(pwd -P)/||"
 
+echo "== hard links"
+echo linked > h1; ln h1 h2; ln h1 h3
+[ h1 -ef h3 ] && echo "h1 and h3 are the same file"
+stat -c %i h1 h2 h3 | uniq | wc -l
+stat -c '%n %h' h1 h2 h3
+cp h1 h2; echo "cp onto a hard link: $?"
+cp h1 h1; echo "cp onto itself: $?"
+mv h1 h2; echo "mv onto a hard link of itself: $?"
+ls -1 h?
+echo more >> h3; cat h2
+mkdir ht; tar cf ht/h.tar h2 h3; cd ht; tar xf h.tar; stat -c '%n %h' h2 h3; cd ..
+rm -r ht h1 h2 h3 2>&1
+
 echo "== stat and chmod"
 chmod 600 f; stat -c '%a %A' f
 chmod u+x,g+r f; stat -c '%a %A' f
@@ -109,6 +122,13 @@ find . -maxdepth 1 ! -newer old | sort
 touch made-by-touch; lsl made-by-touch
 stat -c '%Y' old | awk '{ print ($1 > 981000000 && $1 < 981300000) }'
 touch new; find . -newer old -name new
+# What changes a modification time: writing a file, adding or removing a
+# name in a directory; not chmod.
+touch -d '2001-01-01' ref1 w; echo x >> w; find . -newer ref1 -name w
+mkdir md; touch -d '2001-01-01' md; : > md/new; find . -newer ref1 -name md
+touch -d '2001-01-01' md; rm md/new; find . -newer ref1 -name md
+touch -d '2001-01-01' w; chmod 600 w; find . -newer ref1 -name w; echo "chmod leaves mtime"
+rm -r ref1 w md
 
 echo "== find"
 mkdir -p tree/a/b tree/c

@@ -58,6 +58,21 @@ sh -c 'kill -TERM $$'; echo "sh killed itself: $?"
 sh -c 'kill -KILL $$'; echo "sh killed itself with KILL: $?"
 sh -c 'sleep 10 & kill $!; wait $! 2>/dev/null; echo "inner: $?"'
 
+echo "== process groups"
+# setsid: a group of our own, so that kill 0 reaches no one outside it.
+setsid sh -c 'sleep 10 & sleep 10 & kill 0; echo unreached'; echo "kill 0 ended the group: $?"
+setsid sh -c 'echo $$ > pg; sleep 10 & sleep 10; echo unreached' & p=$!
+while [ ! -s pg ]; do sleep 0.05; done
+kill -- -$(cat pg); wait $p 2>/dev/null; echo "kill of the group's leader: $?"
+
+echo "== signals that interrupt"
+sh -c 'trap "echo got USR1" USR1; (sleep 0.2; kill -USR1 $$) & sleep 5 & s=$!; wait $s; echo "wait interrupted: $?"; kill $s'
+{ sleep 2; echo late; } | { read -t 0.2 x; echo "read -t timed out: $? [$x]"; }
+while :; do echo y; done | head -n 1
+set -o pipefail
+sh -c 'while :; do echo y; done; echo unreached' | head -n 2; echo "the writer's SIGPIPE: $?"
+set +o pipefail
+
 echo "== timeout"
 timeout 5 true; echo "timeout, quick: $?"
 timeout 5 sh -c 'exit 6'; echo "timeout, status kept: $?"

@@ -25,6 +25,8 @@ nonexistent-command 2>/dev/null; echo "not found: $?"
 printf '#!/bin/sh\necho script with args: "$@"\nexit 5\n' > scr
 chmod +x scr
 ./scr a 'b c'; echo "script: $?"
+printf '#!/bin/sh -e\nfalse\necho not reached\n' > scr-e
+chmod +x scr-e; ./scr-e; echo "#!/bin/sh -e: $?"
 printf 'echo no exec bit\n' > noexec
 ./noexec 2>/dev/null; echo "no exec bit: $?"
 sh noexec
@@ -43,6 +45,8 @@ ls nothing 2>&1 >/dev/null | sed 's/^/only stderr: /'
 echo a > f; echo b >> f; cat f
 cat < f | wc -l
 exec 5>&1; echo "to fd 5" >&5; exec 5>&-
+printf 'abc\n' > rw; exec 3<>rw; read -r l <&3; echo X >&3; exec 3>&-
+echo "read $l"; cat rw
 echo "x" 1>&2 2>/dev/null | cat
 ( echo from-subshell >&2 ) 2>&1 | cat
 cat <<EOT

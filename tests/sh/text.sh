@@ -1,6 +1,7 @@
 # Text tools on small files the script writes: cat, grep, sed, awk, sort,
 # uniq, wc, head, tail, cut, tr, tee, od, xxd, hexdump, fold, nl, paste,
-# rev, expand, unexpand, tac, diff, cmp, expr, echo, printf and test.
+# rev, expand, unexpand, tac, diff, cmp, expr, echo, printf, test, and a
+# few that only compute (date -u, cal, factor, bc, dc, dos2unix, strings).
 # Looks for text tools that read or write short, wrongly split or
 # misordered data (every byte of their output is compared).
 
@@ -172,3 +173,18 @@ t [ "" ]
 t [ -x fruit ]
 [ 1 -lt ]; echo "bad test: $?"
 test -f fruit && echo "test without brackets"
+
+echo "== computation"
+# Always -u: with no TZ, the host would read its own /etc/localtime.
+date -u -d @0
+date -u -d '2020-02-29 12:34:56' +'%s %j %a %A %b %Y-%m-%d %H:%M:%S'
+date -u -d @1000000000 +%c
+cal 2 2024
+factor 360 1001 65537
+echo '2^64; scale=5; 22/7' | bc
+dc -e '2 64 ^ p'
+printf 'dos\r\nline\r\n' | dos2unix | od -c
+printf 'unix\n' | unix2dos | od -c
+printf 'ab\001cdefgh\000xyz\000longer string\n' > mixed
+strings mixed
+strings -n 3 mixed
