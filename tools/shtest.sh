@@ -49,9 +49,9 @@ for n in "$@"; do
 	f=$(echo $n | tr / _)
 	d=$work/tmp/sh/$f
 	mkdir -p $d
-	(cd $d && umask 022 && env -i PATH=$bin HOME=/root TERM=vt100 \
-		timeout -k 5 $SHTEST_HOST_TIMEOUT $bin/sh ../../../tests/sh/$n.sh \
-		</dev/null >$d.out 2>&1)
+	(cd $d && umask 022 && timeout -k 5 $SHTEST_HOST_TIMEOUT \
+		env -i PATH=$bin HOME=/root TERM=vt100 \
+		$bin/sh ../../../tests/sh/$n.sh </dev/null >$d.out 2>&1)
 	st=$?
 	{ cat $d.out; echo; } >$work/host/$f.out
 	echo $st >$work/host/$f.status

@@ -97,6 +97,13 @@ find proj | sort | cpio -o -H newc > proj.cpio 2>/dev/null
 cpio -t < proj.cpio 2>/dev/null
 mkdir c; cd c; cpio -i -d < ../proj.cpio 2>/dev/null; find . | sort; cmp proj/doc/numbers ../proj/doc/numbers; echo "cpio restored: $?"; cd ..
 
+echo "== large and sparse files"
+truncate -s 100M big; stat -c %s big; tail -c 1 big | od -An -c; rm big
+dd if=/dev/zero of=holes bs=1 seek=1000000 count=1 2>/dev/null; stat -c %s holes; rm holes
+head -c 16777216 /dev/zero | wc -c
+dd if=/dev/zero of=sixteen bs=1048576 count=16 2>/dev/null; stat -c %s sixteen
+md5sum sixteen; rm sixteen
+
 echo "== small writes"
 i=0; while [ $i -lt 500 ]; do echo "$i" >> grow; i=$((i + 1)); done
 wc -l < grow; md5sum grow

@@ -200,6 +200,32 @@ exec 4<&-
 echo x > /dev/null; cat /dev/null; echo "null: $?"
 head -c 5 /dev/zero | od -An -c
 
+echo "== open files shared, removed and renamed"
+# A file description's offset is shared by everyone who inherits it; a
+# reader that stops early (read, head, sed) leaves it where the next one
+# starts, seeking back what it read ahead.
+{ echo one; sh -c 'echo two'; echo three; } > shared; cat shared
+printf 'l1\nl2\nl3\nl4\n' > lines
+{ read a; echo "read $a"; cat; } < lines
+{ head -n 1; echo "--"; cat; } < lines
+{ sed -n 1p; echo "--"; cat; } < lines
+(read a; read b; echo "$b"; exec cat) < lines
+echo data > u; exec 3< u; rm u; cat <&3; exec 3<&-
+echo data2 > v; exec 4< v; mv v w; cat <&4; exec 4<&-; cat w
+mkdir gone; cd gone; rmdir ../gone; ls; echo "ls in a removed directory: $?"
+touch x; echo "create in a removed directory: $?"; cd ..
+rm shared lines w
+
+echo "== tree operations"
+mkdir -p t/a t/b; ln -s ../a t/b/toa; echo x > t/a/x
+rm -rf t/b; ls t/a
+find t -name x -exec rm {} +; find t | sort
+mkdir -p m/n; cd m/n; mv ../../m ../../m2; pwd -P | sed 's|.*/\(.*/.*\)$|\1|'; cd ../..
+l=$(printf 'd%.0s' $(seq 1 120)); mkdir -p $l/$l; echo long > $l/$l/$l
+tar cf long.tar $l; rm -r $l; tar xf long.tar; cat $l/$l/$l; tar tf long.tar | wc -c
+readlink -f nothere | sed "s|^$(pwd -P)/||"
+rm -r t m2 $l long.tar
+
 echo "== mktemp"
 t=$(mktemp ./tmp.XXXXXX)
 [ -f "$t" ] && echo "mktemp made a file" && stat -c '%a %s' "$t"

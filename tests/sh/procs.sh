@@ -114,4 +114,6 @@ i=0; while [ $i -lt 50 ]; do env true; i=$((i + 1)); done; echo "50 execs"
 seq 1 30 | xargs -n 1 sh -c 'echo $(($0 * $0))' | tail -n 3
 echo "$(echo $(echo $(echo $(echo deep))))"
 sh -c 'sh -c "sh -c \"echo nested three deep; exit 9\""'; echo "nested: $?"
+seq 1000 | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | wc -l
+for i in $(seq 20); do sleep 0.1 & done; wait; echo "20 sleeps at once"
 for i in 1 2 3 4 5 6 7 8; do (sleep 0.05; exit $i) & done; for i in 1 2 3 4 5 6 7 8; do wait; done; echo "8 at once"
