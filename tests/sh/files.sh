@@ -123,11 +123,12 @@ touch made-by-touch; lsl made-by-touch
 stat -c '%Y' old | awk '{ print ($1 > 981000000 && $1 < 981300000) }'
 touch new; find . -newer old -name new
 # What changes a modification time: writing a file, adding or removing a
-# name in a directory; not chmod.
-touch -d '2001-01-01' ref1 w; echo x >> w; find . -newer ref1 -name w
-mkdir md; touch -d '2001-01-01' md; : > md/new; find . -newer ref1 -name md
-touch -d '2001-01-01' md; rm md/new; find . -newer ref1 -name md
-touch -d '2001-01-01' w; chmod 600 w; find . -newer ref1 -name w; echo "chmod leaves mtime"
+# name in a directory; not chmod.  (touch -d takes the fields a date leaves
+# out from the present: every date here is complete.)
+touch -d '2001-01-01 00:00:00' ref1 w; echo x >> w; find . -newer ref1 -name w
+mkdir md; touch -d '2001-01-01 00:00:00' md; : > md/new; find . -newer ref1 -name md
+touch -d '2001-01-01 00:00:00' md; rm md/new; find . -newer ref1 -name md
+touch -d '2001-01-01 00:00:00' w; chmod 600 w; find . -newer ref1 -name w; echo "chmod leaves mtime"
 rm -r ref1 w md
 
 echo "== find"

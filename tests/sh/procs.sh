@@ -73,6 +73,16 @@ set -o pipefail
 sh -c 'while :; do echo y; done; echo unreached' | head -n 2; echo "the writer's SIGPIPE: $?"
 set +o pipefail
 
+echo "== ignored SIGPIPE, closed and non-terminal descriptors"
+# An ignored SIGPIPE stays ignored across exec: the writer gets EPIPE.
+sh -c 'trap "" PIPE; exec seq 1000000' | head -n 1
+sh -c 'exec 1>&-; echo x; echo "echo to a closed stdout: $?" >&2' 2>&1
+tty < /dev/null; echo "tty: $?"
+stty < /dev/null; echo "stty: $?"
+test -t 0 < /dev/null; echo "test -t 0: $?"
+test -t 1; echo "test -t 1: $?"
+sync; echo "sync: $?"
+
 echo "== timeout"
 timeout 5 true; echo "timeout, quick: $?"
 timeout 5 sh -c 'exit 6'; echo "timeout, status kept: $?"
