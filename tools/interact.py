@@ -5,9 +5,10 @@ and checks what the screen shows.
 
   tools/interact.py        prints "ok console_NAME" / "FAIL console_NAME: why"
 
-Looks for a console that does not echo or edit a line (backspace), a ^C that
-does not reach the foreground program or leaves the shell waiting, a wrong
-status after it (130), and a shell whose exit does not end the machine.
+Looks for a console that does not echo or edit a line (backspace, history),
+a ^C that does not reach the foreground program or leaves the shell waiting,
+a wrong status after it (130), a program that cannot read the terminal or
+see its end (^D), and a shell whose exit does not end the machine.
 
 The screen is a small model of a terminal (tools/interact.py's Screen): it
 applies what the guest sends (carriage return, newline, backspace, and the
@@ -63,6 +64,8 @@ class Screen:
                 self.col = 0
             elif c == "\b":
                 self.col = max(0, self.col - 1)
+            elif c == "\t":
+                self.col = (self.col // 8 + 1) * 8
             elif c >= " ":
                 self.put(c)
             i += 1
@@ -200,6 +203,32 @@ def run(results):
         report("backspace", out is not None and out[:1] == ["abd"],
                "the edited line 'echo abd' and its output 'abd' are not on "
                f"the screen: {console.screen.text()[-200:]!r}")
+
+        n = console.prompts()
+        console.type("\x1b[A\r")
+        after_prompt(console, n + 1)
+        out = lines_after(console.screen.text(), "echo abd")
+        report("history", out is not None and out[:1] == ["abd"],
+               "the up arrow did not bring back 'echo abd': "
+               f"{console.screen.text()[-200:]!r}")
+
+        n = console.prompts()
+        console.type("echo partial\x03")
+        after_prompt(console, n + 1)
+        console.type("echo x | cat -n\r")
+        after_prompt(console, n + 2)
+        out = lines_after(console.screen.text(), "echo x | cat -n")
+        report("interrupt_line", out is not None and
+               out[:1] == ["     1  x"] and "partial" not in out[0],
+               f"^C at a typed line, then a pipeline: {out!r}")
+
+        n = console.prompts()
+        console.type("cat\rtyped to cat\r\x04")
+        after_prompt(console, n + 1)
+        out = lines_after(console.screen.text(), "cat")
+        report("read_tty", out is not None and
+               out[:2] == ["typed to cat", "typed to cat"],
+               f"a line typed to cat and ^D: {out!r}")
 
         n = console.prompts()
         console.type("sleep 30\r")
