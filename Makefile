@@ -158,14 +158,17 @@ $(B)/busybox $(B)/busybox.links: tools/busybox.sh
 	tools/busybox.sh $(B)
 
 ETC_FILES := $(wildcard user/etc/*)
-# Shell scripts the benchmarks and tests run, at /tests/shbench/NAME.
+# Shell scripts the benchmarks and tests run: /tests/shbench/NAME, and
+# the shell's differential suite (tools/shtest.sh) with its runner at
+# /tests/sh in the guest.
 SHBENCH_FILES := $(wildcard tests/shbench/*)
+SH_TESTS := $(wildcard tests/sh/*.sh tests/sh/known-failing/*.sh) tests/sh/run-all
 BOOT_EXTRA := $(B)/busybox $(B)/busybox.links=etc/busybox.links \
 	$(foreach f,$(ETC_FILES),$(f)=etc/$(notdir $(f))) \
-	$(foreach f,$(SHBENCH_FILES),$(f)=$(f))
+	$(foreach f,$(SHBENCH_FILES) $(SH_TESTS),$(f)=$(f))
 
 $(B)/bootimg: $(B)/tools/mkbootimg $(PROG_BIN) $(B)/bin/exos $(B)/bin/sysd $(LINUX_PROGS) \
-		$(B)/busybox $(B)/busybox.links $(ETC_FILES) $(SHBENCH_FILES)
+		$(B)/busybox $(B)/busybox.links $(ETC_FILES) $(SHBENCH_FILES) $(SH_TESTS)
 	$(B)/tools/mkbootimg $@ $(PROG_BIN) $(B)/bin/exos $(B)/bin/sysd $(LINUX_PROGS) \
 		$(BOOT_EXTRA)
 

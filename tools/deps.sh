@@ -11,6 +11,7 @@ have awk || need="$need mawk"
 have qemu-system-x86_64 || need="$need qemu-system-x86"
 have timeout || need="$need coreutils"
 have musl-gcc || need="$need musl-tools"
+have python3 || need="$need python3"        # tools/interact.py
 [ "$1" = gdb ] && ! have gdb && need="$need gdb"
 if [ "$1" = bench ]; then
 	have cpio || need="$need cpio"

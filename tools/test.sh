@@ -1,7 +1,9 @@
 #!/bin/sh
 # Runs the host unit tests (given as arguments) and the in-guest suite (one
-# boot of the kernel under QEMU with a timeout), then prints the total as
-# "N passed, N failed".  Every test prints "ok NAME" or "FAIL NAME: why".
+# boot of the kernel under QEMU with a timeout), then the shell's
+# differential suite (tools/shtest.sh, one more boot) and the console test
+# (tools/interact.py, one more), and prints the total as "N passed, N
+# failed".  Every test prints "ok NAME" or "FAIL NAME: why".
 #   tools/test.sh [--host-only|--guest-only] [HOST_TEST_BINARY...]
 cd "$(dirname "$0")/.."
 B=${B:-build}
@@ -87,6 +89,24 @@ if [ $guest = 1 ]; then
 	fi
 	# The shell benchmark's script, small, in a boot of its own (a few s).
 	tools/shbench.sh --check | tee -a $log
+
+	# busybox on the host and on ExOS, compared (docs/shell.md).
+	echo "== guest: the shell's differential suite"
+	tools/shtest.sh >$B/shtest.log 2>&1
+	st=$?
+	cat $B/shtest.log
+	grep -E "^(ok|FAIL) " $B/shtest.log >>$log
+	if [ $st != 0 ] && ! grep -q "^FAIL" $B/shtest.log; then
+		echo "FAIL sh_suite: tools/shtest.sh ended with status $st" | tee -a $log
+	fi
+	echo "== guest: the console, typed at"
+	timeout -k 10 300 python3 tools/interact.py >$B/interact.log 2>&1
+	st=$?
+	cat $B/interact.log
+	grep -E "^(ok|FAIL) " $B/interact.log >>$log
+	if [ $st != 0 ] && ! grep -q "^FAIL" $B/interact.log; then
+		echo "FAIL console: tools/interact.py ended with status $st" | tee -a $log
+	fi
 fi
 
 passed=$(grep -c "^ok " $log)
