@@ -158,6 +158,7 @@ $(B)/busybox $(B)/busybox.links: tools/busybox.sh
 	tools/busybox.sh $(B)
 
 ETC_FILES := $(wildcard user/etc/*)
+# (The folders are prerequisites too: a file moved or removed changes them.)
 # Shell scripts the benchmarks and tests run: /tests/shbench/NAME, and
 # the shell's differential suite (tools/shtest.sh) with its runner at
 # /tests/sh in the guest.
@@ -168,7 +169,8 @@ BOOT_EXTRA := $(B)/busybox $(B)/busybox.links=etc/busybox.links \
 	$(foreach f,$(SHBENCH_FILES) $(SH_TESTS),$(f)=$(f))
 
 $(B)/bootimg: $(B)/tools/mkbootimg $(PROG_BIN) $(B)/bin/exos $(B)/bin/sysd $(LINUX_PROGS) \
-		$(B)/busybox $(B)/busybox.links $(ETC_FILES) $(SHBENCH_FILES) $(SH_TESTS)
+		$(B)/busybox $(B)/busybox.links $(ETC_FILES) $(SHBENCH_FILES) $(SH_TESTS) \
+		$(wildcard user/etc tests/sh tests/sh/known-failing tests/shbench)
 	$(B)/tools/mkbootimg $@ $(PROG_BIN) $(B)/bin/exos $(B)/bin/sysd $(LINUX_PROGS) \
 		$(BOOT_EXTRA)
 

@@ -207,6 +207,12 @@ linux_fork(struct exo_excframe *f)
 		return err < 0 ? err : -EAGAIN;
 	}
 	child_release(&c); /* sysd keeps the child; we need no hold on it */
+	/*
+	 * The child runs first, for the rest of our slice (as Linux's
+	 * sched_child_runs_first): what it does right after fork — a shell's
+	 * child ignoring SIGINT before exec — is done before we go on.
+	 */
+	exo_yield((exo_envid_t)w[1]);
 	return pid;
 }
 

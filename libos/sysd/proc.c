@@ -139,6 +139,9 @@ proc_free(struct proc *p)
 	heap_free(p->cmdline, p->cmdlen ? p->cmdlen : 1);
 	p->cmdline = NULL;
 	p->cmdlen = 0;
+	heap_free(p->exe, p->exelen);
+	p->exe = NULL;
+	p->exelen = 0;
 	p->state = P_FREE;
 }
 
@@ -383,6 +386,10 @@ proc_fork(struct proc *p, uint64_t w[6])
 	c->cwd = p->cwd;
 	fs_iget(c->cwd);
 	memcpy(c->comm, p->comm, sizeof(c->comm));
+	if (p->exe && (c->exe = heap_alloc(p->exelen)) != NULL) {
+		memcpy(c->exe, p->exe, p->exelen);
+		c->exelen = p->exelen;
+	}
 	if (p->cmdline && (c->cmdline = heap_alloc(p->cmdlen ? p->cmdlen : 1)) != NULL) {
 		memcpy(c->cmdline, p->cmdline, p->cmdlen);
 		c->cmdlen = p->cmdlen;
@@ -446,10 +453,56 @@ set_cmdline(struct proc *p, char **argv)
 	p->cmdlen = (uint32_t)n;
 }
 
+/*
+ * The program's absolute path, for /proc/PID/exe: from the working
+ * directory if relative, and through a final symbolic link (busybox runs
+ * itself as /proc/self/exe) to the file itself.
+ */
 static void
-exec_commit(struct proc *p, struct child *c, char **argv)
+set_exe(struct proc *p, const char *path)
+{
+	static char abs[4096], link[4096];
+	int64_t n = 0;
+
+	if (path[0] != '/' && (n = fs_getcwd(&fs, p->cwd, abs, sizeof(abs))) <= 0)
+		return;
+	if (path[0] == '/')
+		snprintf(abs, sizeof(abs), "%s", path);
+	else
+		snprintf(abs + n - 1, sizeof(abs) - (uint64_t)n + 1, "%s%s",
+		    n == 2 ? "" : "/", path);
+	for (int hops = 0; hops < 40; hops++) {
+		int64_t k = fs_readlink(&fs, fs.root, abs, link, sizeof(link) - 1);
+		if (k <= 0)
+			break;
+		link[k] = 0;
+		if (link[0] == '/') {
+			memcpy(abs, link, (uint64_t)k + 1);
+		} else {
+			uint64_t dir = 0;
+			for (uint64_t i = 0; abs[i]; i++)
+				if (abs[i] == '/')
+					dir = i + 1;
+			if (dir + (uint64_t)k + 1 > sizeof(abs))
+				break;
+			memcpy(abs + dir, link, (uint64_t)k + 1);
+		}
+	}
+	uint64_t len = strlen(abs) + 1;
+	char *e = heap_alloc(len);
+	if (e == NULL)
+		return;
+	memcpy(e, abs, len);
+	heap_free(p->exe, p->exelen);
+	p->exe = e;
+	p->exelen = len;
+}
+
+static void
+exec_commit(struct proc *p, struct child *c, char **argv, const char *path)
 {
 	set_cmdline(p, argv);
+	set_exe(p, path);
 	if (p->envslot) {
 		if (by_env[p->env & (NPROC - 1)] == p)
 			by_env[p->env & (NPROC - 1)] = NULL;
@@ -471,7 +524,7 @@ exec_commit(struct proc *p, struct child *c, char **argv)
  */
 static int64_t
 exec_native(struct proc *p, const void *data, uint64_t size, char **argv,
-    struct child *c)
+    const char *path, struct child *c)
 {
 	struct spawn_cap caps[2] = {
 		{ EXO_SLOT_MACHINE, EXO_SLOT_MACHINE, EXO_R_CALL | EXO_R_GRANT },
@@ -487,7 +540,7 @@ exec_native(struct proc *p, const void *data, uint64_t size, char **argv,
 		r = spawn_image_caps(data, size, argv, caps, 1, c);
 	if (r < 0)
 		return r == EXO_EINVAL ? -LX_ENOEXEC : -LX_ENOMEM;
-	exec_commit(p, c, argv);
+	exec_commit(p, c, argv, path);
 	return 0;
 }
 
@@ -505,6 +558,8 @@ exec_image(struct proc *p, const char *path, char **argv, int argc,
 	struct fs_stat st;
 	int err;
 
+	if (procfs_wanted(p->cwd, path))
+		procfs_refresh(p); /* /proc/self/exe: ours, now */
 	if ((err = fs_lookup(&fs, p->cwd, path, 1, &ino)) < 0)
 		return err;
 	fs_stat(ino, &st);
@@ -566,7 +621,7 @@ exec_image(struct proc *p, const char *path, char **argv, int argc,
 	uint64_t rip, arg;
 	struct elf_image elf;
 	if (elf_parse(data, size, EXOS_SCRATCH, &elf) == 0 && elf.native) {
-		int64_t r = exec_native(p, data, size, argv, &c);
+		int64_t r = exec_native(p, data, size, argv, path, &c);
 		fs_iput(&fs, ino);
 		return r;
 	}
@@ -588,7 +643,7 @@ exec_image(struct proc *p, const char *path, char **argv, int argc,
 	 * p is the new environment before it starts: its first call to us
 	 * (which may come before we run again) must find it.
 	 */
-	exec_commit(p, &c, argv);
+	exec_commit(p, &c, argv, path);
 	if (exo_env_start(c.env, rip, arg, arg) < 0) {
 		proc_exit(p, LX_SIGKILL); /* the old image is gone: it ends */
 		return -LX_ENOMEM;

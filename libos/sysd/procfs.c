@@ -56,16 +56,25 @@ write_proc(const struct proc *p)
 	snprintf(path, sizeof(path), "/proc/%d/status", p->pid);
 	n = snprintf(buf, sizeof(buf),
 	    "Name:\t%s\nState:\t%c (%s)\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n"
-	    "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nThreads:\t1\n",
+	    "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nThreads:\t1\n"
+	    "SigPnd:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
 	    p->comm, state_of(p), p->state == P_ZOMBIE ? "zombie"
 	    : p->stopped ? "stopped" : "running",
-	    p->pid, p->pid, p->ppid);
+	    p->pid, p->pid, p->ppid, p->pending, p->ignored, p->handled);
 	put(path, buf, (uint64_t)n);
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", p->pid);
 	put(path, p->cmdline ? p->cmdline : "", p->cmdlen);
 	snprintf(path, sizeof(path), "/proc/%d/comm", p->pid);
 	n = snprintf(buf, sizeof(buf), "%s\n", p->comm);
 	put(path, buf, (uint64_t)n);
+	snprintf(path, sizeof(path), "/proc/%d/exe", p->pid);
+	char was[4096];
+	int64_t k = fs_readlink(&fs, fs.root, path, was, sizeof(was) - 1);
+	if (p->exe && (k < 0 || (size_t)k != strlen(p->exe) ||
+	    memcmp(was, p->exe, (size_t)k) != 0)) {
+		fs_unlink(&fs, fs.root, path);
+		fs_symlink(&fs, p->exe, fs.root, path);
+	}
 }
 
 /* Is this /proc entry a process that is gone? */
@@ -100,7 +109,7 @@ collect_stale(void *arg, uint64_t ino, uint64_t next, unsigned type,
 static void
 remove_stale(void)
 {
-	static const char *files[] = { "stat", "status", "cmdline", "comm" };
+	static const char *files[] = { "stat", "status", "cmdline", "comm", "exe" };
 	struct stale st;
 	char path[64];
 
@@ -109,7 +118,7 @@ remove_stale(void)
 		st.n = 0;
 		fs_readdir(proc_dir, &cookie, collect_stale, &st);
 		for (int i = 0; i < st.n; i++) {
-			for (int k = 0; k < 4; k++) {
+			for (int k = 0; k < 5; k++) {
 				snprintf(path, sizeof(path), "/proc/%s/%s", st.names[i], files[k]);
 				fs_unlink(&fs, fs.root, path);
 			}

@@ -81,6 +81,8 @@ struct proc {
 	int fifo_wait_w;            /* ... for writing */
 	uint64_t fifo_seen;         /* the other end's opens when it began */
 	char comm[16];              /* its program's name, for /proc */
+	char *exe;                  /* its program's absolute path (heap) */
+	uint64_t exelen;
 	char *execbuf;              /* exec's arguments as they arrive */
 	uint64_t execlen, execcap;
 	char *cmdline;              /* argv, NUL-separated (heap), and */
