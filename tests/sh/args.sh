@@ -1,8 +1,6 @@
-# Known to fail on ExOS: exec refuses arguments and environments larger
-# than sysd's 64 KiB window with E2BIG, where Linux takes 2 MiB in all
-# (a quarter of the stack limit) and 128 KiB in one string, and musl's
-# sysconf(_SC_ARG_MAX) promises 128 KiB.  Each case here is about 100 KiB.
-# Looks for exec that cannot pass what shells and xargs hand it.
+# Looks for exec that cannot pass what shells and xargs hand it: about
+# 100 KiB of arguments or environment (Linux takes 2 MiB in all and
+# 128 KiB in one string; ExOS's exec sends them to sysd a window at a time).
 
 set -- $(seq 20000)
 echo "$# arguments, $(echo "$@" | wc -c) bytes"

@@ -1,10 +1,8 @@
-# Known to fail on ExOS: sysd's /dev has null, zero, tty and console only.
-# /dev/urandom and /dev/random are missing (reading them fails; scripts
-# use them for random names and keys), and so is /dev/full, so that
-# "> /dev/full" makes a regular file instead of failing with ENOSPC.
-# (/dev/stdin, /dev/stdout, /dev/stderr and /dev/fd are links into /proc
-# on Linux: left out until ExOS has a /proc.)
-# Looks for devices Linux programs expect to find.
+# Looks for devices Linux programs expect to find: /dev/urandom and
+# /dev/random (random names and keys), /dev/full ("> /dev/full" fails with
+# ENOSPC, not a regular file).  (/dev/stdin, /dev/stdout, /dev/stderr and
+# /dev/fd are links into /proc/self/fd on Linux, which ExOS's /proc lacks:
+# left out.)
 
 head -c 16 /dev/urandom | wc -c
 head -c 16 /dev/random | wc -c
