@@ -264,6 +264,35 @@ def run(results):
         report("status", out is not None and out[:1] == ["130"],
                f"$? after ^C shows {out[:1] if out else out!r}, not 130")
 
+        # Job control: ^Z stops the foreground job and gives the prompt
+        # back; jobs lists it as stopped; fg brings it back to the
+        # foreground, where ^C ends it.
+        n = console.prompts()
+        console.type("sleep 30\r")
+        console.wait_for(lambda s: False, 1.0)
+        console.type("\x1a")
+        took = after_prompt(console, n + 1)
+        text = console.screen.text()
+        report("ctrl_z", took is not None and took < 5 and "Stopped" in text,
+               f"no prompt within {STEP_TIMEOUT}s of ^Z" if took is None else
+               f"^Z gave the prompt after {took:.1f}s, and no 'Stopped': "
+               f"{text[-200:]!r}")
+        n = console.prompts()
+        console.type("jobs\r")
+        after_prompt(console, n + 1)
+        out = lines_after(console.screen.text(), "jobs")
+        report("jobs", out is not None and len(out) >= 1 and "Stopped" in out[0]
+               and "sleep 30" in out[0], f"jobs shows {out!r}")
+        n = console.prompts()
+        console.type("fg\r")
+        console.wait_for(lambda s: False, 1.0)
+        resumed = console.prompts() == n  # sleep runs again, in front
+        console.type("\x03")
+        took = after_prompt(console, n + 1)
+        report("fg", resumed and took is not None and took < 5,
+               "the prompt came back before ^C: fg did not wait for the job"
+               if not resumed else f"no prompt within {STEP_TIMEOUT}s of ^C")
+
         console.type("exit\r")
         report("exit", console.ended(STEP_TIMEOUT),
                f"QEMU still runs {STEP_TIMEOUT}s after exit")
