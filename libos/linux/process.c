@@ -50,6 +50,34 @@ copy_now(uint64_t va, uint64_t pte)
 #define PAGE_RIGHTS (EXO_R_READ | EXO_R_WRITE | EXO_R_EXEC | EXO_R_GRANT)
 
 /*
+ * Page-table operations gathered into batched calls, one per address
+ * space (ours: copy-on-write marks; the child's: its mappings), so that
+ * fork makes a few hundred kernel calls fewer.  (The runtime's own pages,
+ * where these live, are copied at once, never marked.)
+ */
+struct batch {
+	struct exo_ptop op[256];
+	uint64_t n;
+};
+static struct batch ours, theirs;
+
+static int
+batch_flush(struct batch *b, exo_slot_t vs)
+{
+	int64_t r = b->n ? exo_pt_batch(vs, b->op, b->n) : 0;
+
+	b->n = 0;
+	return r < 0 ? -1 : 0;
+}
+
+static int
+batch_add(struct batch *b, exo_slot_t vs, struct exo_ptop op)
+{
+	b->op[b->n++] = op;
+	return b->n == 256 ? batch_flush(b, vs) : 0;
+}
+
+/*
  * Binds our page at va into c, copy-on-write unless it is shared, and
  * gives c a capability for it in the slot ours is in: c's copy of the
  * page map (pagemap.c) is then right for it as it stands.
@@ -99,12 +127,12 @@ bind_one(struct child *c, uint64_t va, uint64_t pte)
 		 */
 		soft = LINUX_SOFT_COW |
 		    ((pte & EXO_PTE_W) || (bits & LINUX_SOFT_WANTW) ? LINUX_SOFT_WANTW : 0);
-		struct exo_ptop p = { va, 0, 1, EXO_PT_PROT, (uint8_t)perm, soft, 0 };
-		if (exo_pt_batch(EXO_SLOT_VSPACE, &p, 1) < 0)
+		if (batch_add(&ours, EXO_SLOT_VSPACE,
+			(struct exo_ptop){ va, 0, 1, EXO_PT_PROT, (uint8_t)perm, soft, 0 }) < 0)
 			return -ENOMEM;
 	}
-	struct exo_ptop o = { va, (uint64_t)s, 1, EXO_PT_MAP, (uint8_t)perm, soft, 0 };
-	if (exo_pt_batch(c->vspace, &o, 1) < 0 ||
+	if (batch_add(&theirs, c->vspace,
+		(struct exo_ptop){ va, (uint64_t)s, 1, EXO_PT_MAP, (uint8_t)perm, soft, 0 }) < 0 ||
 	    exo_cap_copy((uint64_t)s, c->env, (uint64_t)s, PAGE_RIGHTS) < 0)
 		return -ENOMEM;
 	return 0;
@@ -133,7 +161,11 @@ bind_all(struct child *c)
 {
 	struct bindarg b = { c };
 
-	return pagemap_walk(bind_page, &b);
+	ours.n = theirs.n = 0;
+	int r = pagemap_walk(bind_page, &b);
+	if (batch_flush(&ours, EXO_SLOT_VSPACE) < 0 || batch_flush(&theirs, c->vspace) < 0)
+		r = -ENOMEM;
+	return r;
 }
 
 /* The child's start stack: a fresh page, its own. */
