@@ -39,7 +39,7 @@ if [ $host = 1 ]; then
 	# the files they make go under a fresh $B/tmp (they remove their own).
 	tmp=$(cd $B && pwd)/tmp
 	rm -rf "$tmp" && mkdir -p "$tmp"
-	for p in lsys lsys-pie lfork lfile lpipe lproc lscribble; do
+	for p in lsys lsys-pie lfork lhostile lfile lpipe lproc lscribble; do
 		[ -x $B/linux/$p ] || continue
 		if TMPDIR=$tmp timeout 60 $B/linux/$p >$B/$p-host.log 2>&1; then
 			echo "ok ${p}_host (Linux behaviour, on the host)" >>$log

@@ -297,7 +297,7 @@ main(int argc, char **argv)
 		char *lextra[] = { "--sys", "exo-linux", "--check", NULL };
 		/* Linux programs that check POSIX behaviour (Linux is their
 		 * oracle: make test runs them on the host too), under sysd. */
-		char *ltests[] = { "lsys", "lsys-pie", "lfork", "lfile", "lpipe", "lproc",
+		char *ltests[] = { "lsys", "lsys-pie", "lfork", "lhostile", "lfile", "lpipe", "lproc",
 			"lforkbomb", "lscribble" };
 		run_suite("t_", words + 1, n - 1, NULL, &passed, &failed);
 		if (n == 1) {

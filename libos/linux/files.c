@@ -89,8 +89,7 @@ call(uint64_t w[6])
 			exo_env_exit(128 + LX_SIGKILL);
 		}
 		memcpy(w, req, sizeof(req));
-		linux_revoke_poll();
-		exo_yield(sysd_env);
+		linux_yield(sysd_env);
 	}
 	linux_pending |= w[5];
 	if (linux_pending & (1UL << (LX_SIGSTOP - 1))) {
@@ -131,8 +130,7 @@ call_wait(const uint64_t req[6], uint64_t out[6])
 			return r;
 		if (linux_signal_deliverable())
 			return -EINTR;
-		linux_revoke_poll();
-		exo_yield(out[4] ? (exo_envid_t)out[4] : EXO_ENV_ANY);
+		linux_yield(out[4] ? (exo_envid_t)out[4] : EXO_ENV_ANY);
 	}
 }
 
@@ -500,8 +498,7 @@ linux_poll(struct pollfd *fds, uint64_t n, int64_t timeout_ms)
 		}
 		if (linux_signal_deliverable())
 			return -EINTR;
-		linux_revoke_poll();
-		exo_yield(EXO_ENV_ANY);
+		linux_yield(EXO_ENV_ANY);
 	}
 }
 

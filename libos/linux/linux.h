@@ -48,7 +48,7 @@ int vmr_fault(uint64_t addr);
 
 /* Revocation requests, answered with clean pages (revoke.c). */
 int linux_revoke_init(void);
-void linux_revoke_poll(void);
+void linux_yield(exo_envid_t to);
 
 /* Signals (signal.c). */
 extern uint64_t linux_pending;

@@ -90,13 +90,21 @@ on_repossess(int cls, struct exo_excframe *f)
  * is, for as long as it waits.  So every waiting loop answers here too,
  * from the request the self page shows.
  */
-void
-linux_revoke_poll(void)
+static void
+revoke_poll(void)
 {
 	uint64_t owed = EXO_SELF->revoke_pages;
 
 	if (owed && exos_exc_handlers[EXO_EXC_REVOKE] && give_clean(owed) < owed)
 		exos_exc_handle(EXO_EXC_REVOKE, NULL);
+}
+
+/* Every wait in the runtime yields through here, answering first. */
+void
+linux_yield(exo_envid_t to)
+{
+	revoke_poll();
+	exo_yield(to);
 }
 
 int

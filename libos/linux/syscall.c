@@ -415,8 +415,7 @@ sleep_until(uint64_t deadline_ns, uint64_t *rem)
 				return -EINTR;
 			}
 		}
-		linux_revoke_poll();
-		exo_yield(EXO_ENV_ANY);
+		linux_yield(EXO_ENV_ANY);
 	}
 	return 0;
 }
@@ -453,8 +452,7 @@ sys_sigsuspend(const uint64_t *mask, uint64_t *restore)
 		linux_sysd(SYSD_GETPPID, 0, 0, 0, 0);
 		if (linux_signal_deliverable())
 			break;
-		linux_revoke_poll();
-		exo_yield(EXO_ENV_ANY);
+		linux_yield(EXO_ENV_ANY);
 	}
 	*restore = old; /* the handler returns to the old mask */
 	return -EINTR;
@@ -691,8 +689,7 @@ dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 	case 108: /* getegid */
 		return 0;
 	case 24: /* sched_yield */
-		linux_revoke_poll();
-		exo_yield(EXO_ENV_ANY);
+		linux_yield(EXO_ENV_ANY);
 		return 0;
 	case 39: /* getpid */
 	case 186: /* gettid */

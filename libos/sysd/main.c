@@ -16,7 +16,6 @@
 
 volatile int main_busy;
 exo_envid_t sysd_id;
-static int32_t first_pid;
 
 static void
 shutdown_all(int32_t status)
@@ -37,7 +36,7 @@ static volatile int32_t final_status;
 static void
 check_first(void)
 {
-	struct proc *p = proc_by_pid(first_pid);
+	struct proc *p = proc_by_pid(1);
 
 	if (finished)
 		return;
@@ -140,7 +139,6 @@ main(int argc, char **argv)
 		printf("sysd: cannot start %s (error %d)\n", argv[1], -r);
 		return 127;
 	}
-	first_pid = 1;
 	for (uint64_t last = 0;;) {
 		/* Every few milliseconds: a yield costs the others little. */
 		if (time_ns() - last < 2000000 && !finished) {
