@@ -36,17 +36,24 @@ grep -E "^(bench|lbench)" "$B/bench-linux.log" >&2 || true
 
 qemu=$(qemu-system-x86_64 --version | head -1)
 linux=$(cat "$B/peer/version")
+unit=instructions; [ "$mode" = kvm ] && unit=cycles
+cpumodel=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+machine="Taken $(date -u +%Y-%m-%d) on $(nproc) cores of ${cpumodel:-$(uname -m)}; $qemu; $cpu; Linux: Debian $linux, the benchmark as PID 1 from an initramfs; 512 MiB."
 {
 	echo "# Benchmarks"
 	echo
-	echo "Taken $(date -u +%Y-%m-%d) on $(uname -m), $(nproc) cores; $qemu; $cpu;"
-	echo "Linux: Debian $linux, the benchmark as PID 1 from an initramfs; 512 MiB."
+	echo "$machine"
 	echo
-	echo "In icount mode the counter advances once per guest instruction, so each"
-	echo "figure is the instructions executed per operation, kernel and user"
-	echo "together: the path length software takes, not the cost of the"
-	echo "hardware transitions (traps, TLB and cache effects), which only the"
-	echo "kvm mode on hardware-backed KVM measures."
+	if [ "$mode" = icount ]; then
+		echo "In icount mode the counter advances once per guest instruction, so each"
+		echo "figure is the instructions executed per operation, kernel and user"
+		echo "together: the path length software takes, not the cost of the"
+		echo "hardware transitions (traps, TLB and cache effects), which only the"
+		echo "kvm mode on hardware-backed KVM measures."
+	else
+		echo "In kvm mode the figures are cycles per operation (rdtsc on hardware-"
+		echo "backed KVM): what the hardware transitions cost, as well as the path."
+	fi
 	echo
 } > "$out/bench.md.head"
 awk -v md="$out/bench.table.md" -v csv="$out/bench.csv" -v dat="$B/bench.dat" \
@@ -56,8 +63,12 @@ rm -f "$out/bench.md.head" "$out/bench.table.md"
 cat "$out/bench.md"
 # README.md shows the latest icount table, between its two markers.
 if [ "$mode" = icount ] && grep -q '^<!-- bench:begin -->' README.md; then
-	awk -v table="$B/bench.table.txt" '
-		/^<!-- bench:begin -->/ { print; while ((getline l < table) > 0) print l; skip = 1; next }
+	awk -v table="$B/bench.table.txt" -v machine="$machine" '
+		/^<!-- bench:begin -->/ {
+			print; print machine; print ""
+			while ((getline l < table) > 0) print l
+			skip = 1; next
+		}
 		/^<!-- bench:end -->/ { skip = 0 }
 		!skip' README.md > README.md.tmp && mv README.md.tmp README.md
 	echo "(README.md's table updated)"
@@ -67,13 +78,17 @@ if command -v gnuplot >/dev/null 2>&1 && [ -s "$B/bench.dat" ]; then
 	gnuplot <<GP
 set terminal pngcairo size 1000,500 noenhanced
 set output "$out/bench.png"
-set title "Linux / exokernel, instructions per operation (icount), log scale"
+set title "Linux executes N times more $unit per operation ($mode mode, log scale)"
 set logscale y
-set style fill solid
-set boxwidth 0.7
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid border -1
 set xtics rotate by -45
 set grid ytics
-plot "$B/bench.dat" using 0:2:xtic(1) with boxes notitle
+set key below
+set yrange [0.5:*]
+plot "$B/bench.dat" using 2:xtic(1) title "Linux / exokernel", \\
+	'' using 3 title "Linux / exokernel via Linux ABI"
 GP
 	echo "(chart: $out/bench.png)"
 fi

@@ -12,12 +12,11 @@ have qemu-system-x86_64 || need="$need qemu-system-x86"
 have timeout || need="$need coreutils"
 have musl-gcc || need="$need musl-tools"
 have python3 || need="$need python3"        # tools/interact.py
+# The Linux peer (tools/linux-peer.sh), booted by make test and make bench.
+have cpio || need="$need cpio"
+have dpkg-deb || need="$need dpkg"
 [ "$1" = gdb ] && ! have gdb && need="$need gdb"
-if [ "$1" = bench ]; then
-	have cpio || need="$need cpio"
-	have gnuplot || need="$need gnuplot-nox"
-	have dpkg-deb || need="$need dpkg"
-fi
+[ "$1" = bench ] && ! have gnuplot && need="$need gnuplot-nox"
 # AddressSanitizer's runtime for the host unit tests.
 echo 'int main(void){return 0;}' > /tmp/exo-asan-probe.c
 gcc -fsanitize=address,undefined -o /tmp/exo-asan-probe /tmp/exo-asan-probe.c \

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs the host unit tests (given as arguments) and the in-guest suite (one
-# boot of the kernel under QEMU with a timeout), then the shell's
+# boot of the kernel under QEMU with a timeout), the benchmark program's
+# check on the Linux peer (one boot of Debian's kernel), then the shell's
 # differential suite (tools/shtest.sh, one more boot) and the console test
 # (tools/interact.py, one more), and prints the total as "N passed, N
 # failed".  Every test prints "ok NAME" or "FAIL NAME: why".
@@ -89,6 +90,22 @@ if [ $guest = 1 ]; then
 	fi
 	# The shell benchmark's script, small, in a boot of its own (a few s).
 	tools/shbench.sh --check | tee -a $log
+
+	# The benchmark's other side: lbench once each as PID 1 of Debian's
+	# kernel, booted under plain TCG as make bench boots it (kernel
+	# fetched with apt on first use, outside the repository).
+	echo "== guest: lbench --check on the Linux peer"
+	plog=$B/lbench-peer.log
+	if tools/linux-peer.sh $B/linux/lbench $B/peer-check >$plog 2>&1 &&
+		timeout -k 10 300 tools/qemu.sh boot tcg $B/peer-check/vmlinuz \
+			$B/peer-check/initramfs.cpio \
+			"console=ttyS0 quiet panic=-1 -- --sys linux --mode tcg --check" \
+			>>$plog 2>&1 &&
+		grep -q "^lbench: done" $plog; then
+		echo "ok lbench_peer (Linux-ABI benchmarks, once each, on the Linux peer)" | tee -a $log
+	else
+		echo "FAIL lbench_peer: see $plog" | tee -a $log
+	fi
 
 	# busybox on the host and on ExOS, compared (docs/shell.md).
 	echo "== guest: the shell's differential suite"
