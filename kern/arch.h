@@ -20,6 +20,7 @@ uint64_t arch_tsc_hz(void);                   /* counter ticks per second */
 uint64_t arch_cycles(void);                   /* the time-stamp counter */
 void arch_eoi(void);                          /* end of an interrupt */
 void arch_poweroff(uint64_t code) __attribute__((noreturn));
+void arch_idle(void);                         /* halt until an interrupt */
 void arch_outb(uint16_t port, uint8_t v);     /* for drivers */
 uint8_t arch_inb(uint16_t port);
 

@@ -2,10 +2,12 @@
  * The serial console on COM1: output by polling, input drained from the
  * UART into a ring buffer whenever the kernel looks (each call that reads
  * and each slice boundary).  QEMU's UART holds back input while its FIFO is
- * full, so polling loses nothing there.
+ * full, so polling loses nothing there.  EXO_UINFO's cons_in counts what
+ * arrived, for readers that sleep until it moves.
  */
 #include "arch.h"
 #include "kern.h"
+#include "pmem.h"
 
 #define COM1 0x3f8
 #define COM_DATA 0
@@ -45,8 +47,10 @@ cons_poll(void)
 {
 	while (arch_inb(COM1 + COM_LSR) & LSR_DR) {
 		uint8_t c = arch_inb(COM1 + COM_DATA);
-		if (in_w - in_r < sizeof(inbuf))
+		if (in_w - in_r < sizeof(inbuf)) {
 			inbuf[in_w++ % sizeof(inbuf)] = (char)c;
+			info->cons_in++;
+		}
 	}
 }
 

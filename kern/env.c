@@ -246,6 +246,8 @@ env_destroy(struct env *e, uint32_t cause, int64_t status)
 		sched_epilogue_end(e);
 	env_wake_callers(e);
 	e->state = EXO_ENV_DEAD;
+	e->nwake = 0;
+	info->env_exits++; /* after the state: a sleeper that wakes sees it */
 	e->dying = 1;
 	e->cause = cause;
 	e->status = status;

@@ -78,6 +78,10 @@ struct env {
 	uint32_t revoke_ran;
 	int revoke_delivered;
 
+	/* Asleep (sched.c): its own context waits for one of nwake conditions. */
+	uint32_t nwake; /* 0 while awake */
+	struct exo_wake wake[EXO_WAKE_MAX];
+
 	/* Why it died, for env_info. */
 	uint32_t cause, trapno;
 	int64_t status;

@@ -119,25 +119,89 @@ sched_slice_put(uint64_t i)
 }
 
 /*
- * An environment blocked in a protected control transfer stays on the run
- * queue (so the transfer fast path need not touch it) but is passed over.
- * Blocking never forms a cycle (a callee that waits refuses calls), so if
- * anything is on the queue, something can run.
+ * Does one of sleeping e's conditions hold?  A kernel-raised exception
+ * waiting for it counts: sleeping must not delay an answer to revocation.
+ * So does a word that is no longer mapped readable (e finds out itself).
+ */
+static int
+wake_due(const struct env *e)
+{
+	const uint64_t need = EXO_PTE_P | EXO_PTE_U;
+
+	if (e->exc_pending)
+		return 1;
+	for (uint32_t i = 0; i < e->nwake; i++) {
+		const struct exo_wake *w = &e->wake[i];
+		if (w->op == EXO_WAKE_TSC) {
+			if (arch_cycles() >= w->value)
+				return 1;
+			continue;
+		}
+		uint64_t *pte = arch_pte(e->root, w->addr, 0);
+		if (pte == NULL || (*pte & need) != need)
+			return 1;
+		uint64_t v = *(volatile uint64_t *)((uint8_t *)arch_kva(
+		    *pte & EXO_PTE_ADDR) + (w->addr & (PGSIZE - 1)));
+		if ((w->op == EXO_WAKE_NE && v != w->value) ||
+		    (w->op == EXO_WAKE_EQ && v == w->value) ||
+		    (w->op == EXO_WAKE_GE && v >= w->value) ||
+		    (w->op == EXO_WAKE_LT && v < w->value))
+			return 1;
+	}
+	return 0;
+}
+
+/* sched_ready's slow path: sleeping e wakes if a condition holds. */
+int
+sched_wake(struct env *e)
+{
+	if (!wake_due(e))
+		return 0;
+	e->nwake = 0;
+	return 1;
+}
+
+/*
+ * Puts curenv to sleep on its n conditions (sys_sleep checked them) and
+ * runs something else; it returns 0 from its call once woken.  Returns
+ * without sleeping if a condition holds already.
+ */
+void
+sched_sleep(const struct exo_wake *conds, uint32_t n)
+{
+	struct env *e = curenv;
+
+	memcpy(e->wake, conds, n * sizeof(*conds));
+	e->nwake = n;
+	if (wake_due(e)) {
+		e->nwake = 0;
+		return;
+	}
+	cur_tf->rax = 0;
+	sched_leave();
+	sched_run();
+}
+
+/*
+ * The next environment to run, or NULL if none can run now.  An
+ * environment blocked in a protected control transfer stays on the run
+ * queue (so the transfer fast path need not touch it) but is passed over,
+ * as is one asleep.
  */
 static struct env *
 pick(void)
 {
 	struct env *e = slice_env[info->cur_slice];
 
-	if (e && e->state == EXO_ENV_RUNNABLE && e->waiting_on == NULL)
+	if (e && e->state == EXO_ENV_RUNNABLE && sched_ready(e))
 		return e;
 	if (runq == NULL)
 		return NULL;
 	e = rr_last ? rr_last->run_next : runq;
-	for (struct env *start = e; e->waiting_on; ) {
+	for (struct env *start = e; !sched_ready(e);) {
 		e = e->run_next;
 		if (e == start)
-			panic("sched: every runnable environment is blocked");
+			return NULL;
 	}
 	rr_last = e;
 	return e;
@@ -162,18 +226,34 @@ sched_leave(void)
 		*env_ctx(curenv) = *cur_tf;
 }
 
+static int idling; /* halted in sched_go, waiting for an interrupt */
+
+int
+sched_idling(void)
+{
+	return idling;
+}
+
 /*
- * Runs the next environment.  Nothing waits inside the kernel, so an empty
- * run queue means nothing can ever run again: the machine powers off, with
- * the exit status of the first environment (init) as its code.
+ * Runs e, or, if nothing can run now, halts until an interrupt (a slice
+ * boundary: conditions are looked at again) and tries again.  An empty
+ * run queue means nothing can ever run again: the machine powers off,
+ * with the exit status of the first environment (init) as its code.
  */
 static void __attribute__((noreturn))
 sched_go(struct env *e)
 {
-	if (e == NULL) {
-		int64_t status = envs[1].cause == EXO_CAUSE_EXIT ? envs[1].status : 1;
-		kprintf("kernel: no environment left to run; powering off\n");
-		arch_poweroff((uint64_t)status & 0x7f);
+	while (e == NULL) {
+		if (runq == NULL) {
+			int64_t status = envs[1].cause == EXO_CAUSE_EXIT ? envs[1].status : 1;
+			kprintf("kernel: no environment left to run; powering off\n");
+			arch_poweroff((uint64_t)status & 0x7f);
+		}
+		idling = 1;
+		arch_idle();
+		idling = 0;
+		if ((e = pick()) != NULL && e->up_prologue)
+			e->prologue_pending = 1;
 	}
 	env_run(e);
 }

@@ -6,7 +6,9 @@
 
 #include <stdint.h>
 
-struct env;
+#include <exo/abi.h>
+
+#include "env.h"
 
 void sched_init(void);
 void sched_add(struct env *e);
@@ -16,6 +18,9 @@ void sched_tick(void);
 void sched_run(void) __attribute__((noreturn));
 void sched_leave(void);
 void sched_soon(struct env *e);
+int sched_wake(struct env *e);
+void sched_sleep(const struct exo_wake *conds, uint32_t n);
+int sched_idling(void);
 void sched_slice_start(void) __attribute__((noreturn));
 void sched_slice_end(void);
 void sched_epilogue_end(struct env *e);
@@ -27,5 +32,20 @@ int64_t sched_slice_alloc(uint64_t index, struct env *e);
 struct env *sched_slice_env(uint64_t index);
 void sched_slice_get(uint64_t index);
 void sched_slice_put(uint64_t index);
+
+/*
+ * Can e run now?  Not while it waits for a reply (or is stopped), nor
+ * while it sleeps, unless a transfer's activation is what would run or a
+ * condition now holds (which wakes it).  Inline: every yield asks.
+ */
+static inline int
+sched_ready(struct env *e)
+{
+	if (e->waiting_on)
+		return 0;
+	if (e->nwake == 0 || e->in_act)
+		return 1;
+	return sched_wake(e);
+}
 
 #endif

@@ -268,14 +268,14 @@ sys_yield(exo_envid_t target)
 
 	if (target == EXO_ENV_ANY) {
 		/* The next one that can run (callers in a transfer wait). */
-		for (e = curenv->run_next; e != curenv && e->waiting_on;)
+		for (e = curenv->run_next; e != curenv && !sched_ready(e);)
 			e = e->run_next;
 	} else {
 		if ((r = env_lookup(target, &e)) < 0)
 			return r;
 		if (e->state == EXO_ENV_DEAD)
 			return EXO_EDEAD;
-		if (e->state == EXO_ENV_NEW || e->waiting_on)
+		if (e->state == EXO_ENV_NEW || (e != curenv && !sched_ready(e)))
 			return EXO_EAGAIN;
 	}
 	if (curenv->in_epilogue) {
@@ -571,3 +571,41 @@ sys_env_stop(exo_slot_t env, uint64_t on)
 	return 0;
 }
 
+int64_t
+sys_sleep(const struct exo_wake *conds, uint64_t n)
+{
+	struct exo_wake w[EXO_WAKE_MAX];
+	int r;
+
+	if (n == 0 || n > EXO_WAKE_MAX)
+		return EXO_EINVAL;
+	if ((r = vm_user_ok((uint64_t)conds, n * sizeof(*conds), 0)) < 0)
+		return r;
+	memcpy(w, conds, n * sizeof(*conds));
+	for (uint64_t i = 0; i < n; i++) {
+		if (w[i].op > EXO_WAKE_TSC || w[i].pad != 0)
+			return EXO_EINVAL;
+		if (w[i].op == EXO_WAKE_TSC) {
+			if (w[i].addr != 0)
+				return EXO_EINVAL;
+			continue;
+		}
+		if (w[i].addr & 7)
+			return EXO_EINVAL;
+		/*
+		 * Not vm_user_ok: the read-only views between EXO_ULIM and
+		 * EXO_UVPT (the info page's counters) are words worth
+		 * waiting on.  The page-table view is not: a walk through
+		 * its recursive slot would meet the kernel's large pages.
+		 */
+		uint64_t *pte = w[i].addr < EXO_UVPT ?
+		    arch_pte(curenv->root, w[i].addr, 0) : NULL;
+		if (pte == NULL || (*pte & (EXO_PTE_P | EXO_PTE_U)) !=
+		    (EXO_PTE_P | EXO_PTE_U))
+			return EXO_EFAULT;
+	}
+	if (curenv->in_act || curenv->in_epilogue)
+		return EXO_EBUSY;
+	sched_sleep(w, (uint32_t)n);
+	return 0;
+}

@@ -2,8 +2,9 @@
  * Interrupts and exceptions (entry.S calls trap for every vector).  The
  * timer marks a slice boundary; an exception in user mode ends the
  * environment that raised it, with a line on the console saying why, and
- * everything else keeps running.  An exception in kernel mode is a kernel
- * bug and panics.
+ * everything else keeps running.  In kernel mode only the timer is
+ * expected, while the scheduler halts with nothing to run; an exception
+ * there is a kernel bug and panics.
  */
 #include "arch.h"
 #include "env.h"
@@ -50,6 +51,12 @@ trap(struct trapframe *tf)
 	if (tf->trapno == T_SPURIOUS)
 		return;
 	if (!arch_frame_is_user(tf)) {
+		if (tf->trapno == T_TIMER && sched_idling()) {
+			/* A slice boundary while nothing could run. */
+			arch_eoi();
+			sched_tick();
+			return;
+		}
 		if (tf->trapno == T_PGFLT && arch_in_exc_fast_path(tf->rip)) {
 			/* entry.S could not push a frame for curenv's handler. */
 			kprintf("env %x: exception stack at %lx not writable: "

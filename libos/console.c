@@ -72,7 +72,10 @@ getchar(void)
 {
 	int c;
 
-	while ((c = getchar_nowait()) < 0)
-		exo_yield(EXO_ENV_ANY);
-	return c;
+	for (;;) {
+		uint64_t seen = EXO_INFO->cons_in;
+		if ((c = getchar_nowait()) >= 0)
+			return c;
+		exos_sleep_change(&EXO_INFO->cons_in, seen, 0);
+	}
 }

@@ -55,6 +55,13 @@ rdtsc(void)
 	return (uint64_t)hi << 32 | lo;
 }
 uint64_t time_ns(void); /* nanoseconds since boot */
+uint64_t tsc_after_ns(uint64_t ns); /* the counter's value ns from now */
+/*
+ * Sleeps (exo_sleep) until *word is no longer seen or the counter reaches
+ * deadline_tsc (0: no deadline).  Wake-ups may be spurious: look again.
+ */
+int64_t exos_sleep_change(const volatile uint64_t *word, uint64_t seen,
+    uint64_t deadline_tsc);
 
 /*
  * Exceptions, slice upcalls, protected control transfer (exc.c,

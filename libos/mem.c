@@ -105,3 +105,23 @@ time_ns(void)
 	/* In two parts so nothing overflows for counters below ~18 GHz. */
 	return d / hz * 1000000000UL + d % hz * 1000000000UL / hz;
 }
+
+uint64_t
+tsc_after_ns(uint64_t ns)
+{
+	uint64_t hz = EXO_INFO->tsc_hz;
+
+	return rdtsc() + ns / 1000000000UL * hz + ns % 1000000000UL * hz / 1000000000UL;
+}
+
+int64_t
+exos_sleep_change(const volatile uint64_t *word, uint64_t seen,
+    uint64_t deadline_tsc)
+{
+	struct exo_wake w[2] = {
+		{ (uint64_t)word, seen, EXO_WAKE_NE, 0 },
+		{ 0, deadline_tsc, EXO_WAKE_TSC, 0 },
+	};
+
+	return exo_sleep(w, deadline_tsc ? 2 : 1);
+}

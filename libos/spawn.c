@@ -504,24 +504,28 @@ spawn_caps(const char *name, char *const argv[], const struct spawn_cap *caps,
 }
 
 /*
- * Waits, yielding to the child, until it has exited or timeout_ns has
- * passed (0: forever).  Returns 0 with its record in *out, or EXO_EAGAIN on
- * timeout.
+ * Waits, yielding to the child (or asleep while it cannot run), until it
+ * has exited or timeout_ns has passed (0: forever).  Returns 0 with its
+ * record in *out, or EXO_EAGAIN on timeout.
  */
 int
 child_wait(struct child *c, uint64_t timeout_ns, struct exo_envinfo *out)
 {
-	uint64_t start = time_ns();
+	uint64_t deadline = timeout_ns ? tsc_after_ns(timeout_ns) : 0;
 	int r;
 
 	for (;;) {
+		uint64_t exits = EXO_INFO->env_exits;
 		if ((r = (int)exo_env_info(c->env, out)) < 0)
 			return r;
 		if (out->state == EXO_ENV_DEAD)
 			return 0;
-		if (timeout_ns && time_ns() - start > timeout_ns)
+		if (deadline && rdtsc() >= deadline)
 			return EXO_EAGAIN;
-		exo_yield(c->id);
+		/* It cannot run now (asleep, stopped, waiting for a reply):
+		 * sleep until something ends. */
+		if (exo_yield(c->id) == EXO_EAGAIN)
+			exos_sleep_change(&EXO_INFO->env_exits, exits, deadline);
 	}
 }
 

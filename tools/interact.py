@@ -239,7 +239,12 @@ def run(results):
                f"{len(bad)} of 20 pipelines showed {bad[0]!r}" if bad else "")
 
         n = console.prompts()
-        console.type("cat\rtyped to cat\r\x04")
+        # Typing ahead of cat races the shell's line editor, which reads
+        # in raw mode until it runs the command (so on Linux too): give
+        # cat a moment to start, as a person would.
+        console.type("cat\r")
+        console.wait_for(lambda s: False, 0.5)
+        console.type("typed to cat\r\x04")
         after_prompt(console, n + 1)
         out = lines_after(console.screen.text(), "cat")
         report("read_tty", out is not None and

@@ -219,6 +219,9 @@ struct exo_info {
 	uint64_t bootimg_pages; /* ... in this many slots from bootimg_slot */
 	exo_envid_t slice_env[EXO_NSLICES]; /* who each slice runs; 0 = free */
 	char cmdline[256];                  /* the kernel command line */
+	/* Counters to sleep on (exo_sleep): each only ever grows. */
+	uint64_t cons_in;   /* bytes the console has received since boot */
+	uint64_t env_exits; /* environments that have ended since boot */
 };
 #define EXO_INFO ((const volatile struct exo_info *)EXO_UINFO)
 
@@ -282,6 +285,30 @@ struct exo_context {
  * activation runs when it is next scheduled.
  */
 #define EXO_PCT_SLOT_SHIFT 32
+
+/*
+ * Sleeping.  Instead of spinning, an environment waits with exo_sleep for
+ * one of up to EXO_WAKE_MAX conditions: a 64-bit word of its own memory
+ * compared with a value (the word may be in a page it shares, or in
+ * EXO_UINFO, whose cons_in and env_exits count events), or the time-stamp
+ * counter reaching a value.  The kernel evaluates the conditions whenever
+ * it looks for something to run, so whoever changes the word needs to
+ * tell nobody; when nothing at all can run, the processor halts until the
+ * next interrupt.  Wake-ups may be spurious: re-check what you wait for.
+ */
+struct exo_wake {
+	uint64_t addr;  /* 8-byte aligned, mapped readable, below EXO_UVPT;
+			   0 for EXO_WAKE_TSC */
+	uint64_t value;
+	uint32_t op;    /* EXO_WAKE_* */
+	uint32_t pad;   /* 0 */
+};
+#define EXO_WAKE_NE 0  /* *addr != value */
+#define EXO_WAKE_EQ 1  /* *addr == value */
+#define EXO_WAKE_GE 2  /* *addr >= value, unsigned */
+#define EXO_WAKE_LT 3  /* *addr < value, unsigned */
+#define EXO_WAKE_TSC 4 /* the time-stamp counter >= value */
+#define EXO_WAKE_MAX 8 /* conditions in one call */
 
 /* The time-slice vector. */
 #define EXO_SELF ((const volatile struct exo_self *)EXO_USELF)

@@ -116,21 +116,27 @@ linux_sysd(uint64_t op, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 }
 
 /*
- * A request that may have to wait: repeated, yielding in between, until
- * sysd answers or a signal the program handles arrives (-EINTR).  out
- * gets the reply's words.
+ * A request that may have to wait: repeated until sysd answers or a
+ * signal the program handles arrives (-EINTR).  The first time it would
+ * wait, yield to whom sysd names (the other end of a pipe, likely to
+ * change things at once); after that, sleep until sysd's event word moves.
+ * out gets the reply's words.
  */
 static int64_t
 call_wait(const uint64_t req[6], uint64_t out[6])
 {
-	for (;;) {
+	for (int tries = 0;; tries++) {
+		uint64_t seen = linux_events();
 		memcpy(out, req, 6 * sizeof(uint64_t));
 		int64_t r = call(out);
 		if (r != SYSD_BLOCK)
 			return r;
 		if (linux_signal_deliverable())
 			return -EINTR;
-		linux_yield(out[4] ? (exo_envid_t)out[4] : EXO_ENV_ANY);
+		if (tries == 0 && out[4])
+			linux_yield((exo_envid_t)out[4]);
+		else
+			linux_wait(seen, 0);
 	}
 }
 
@@ -476,17 +482,19 @@ struct pollfd {
 	int16_t events, revents;
 };
 
-/* poll: asks sysd, and if nothing is ready, yields and asks again. */
+/* poll: asks sysd, and if nothing is ready, sleeps and asks again. */
 int64_t
 linux_poll(struct pollfd *fds, uint64_t n, int64_t timeout_ms)
 {
 	uint64_t deadline = timeout_ms > 0 ? time_ns() + (uint64_t)timeout_ms * 1000000 : 0;
+	uint64_t dl_tsc = timeout_ms > 0 ? tsc_after_ns((uint64_t)timeout_ms * 1000000) : 0;
 
 	if (n > SYSD_WIN_SIZE / sizeof(*fds))
 		return -EINVAL;
 	if (!linux_uok((uint64_t)fds, n * sizeof(*fds), 1))
 		return -EFAULT;
 	for (;;) {
+		uint64_t seen = linux_events();
 		memcpy(WIN, fds, n * sizeof(*fds));
 		uint64_t w[6] = { SYSD_POLL, n, 0, 0, 0, 0 };
 		int64_t r = call(w);
@@ -498,7 +506,7 @@ linux_poll(struct pollfd *fds, uint64_t n, int64_t timeout_ms)
 		}
 		if (linux_signal_deliverable())
 			return -EINTR;
-		linux_yield(EXO_ENV_ANY);
+		linux_wait(seen, dl_tsc);
 	}
 }
 

@@ -49,6 +49,11 @@ int vmr_fault(uint64_t addr);
 /* Revocation requests, answered with clean pages (revoke.c). */
 int linux_revoke_init(void);
 void linux_yield(exo_envid_t to);
+/* Waiting for sysd: its event word (SYSD_EVENT_VA), read before a request
+ * that may block, and a sleep until it moves or the counter reaches
+ * deadline_tsc (0: no deadline). */
+uint64_t linux_events(void);
+void linux_wait(uint64_t seen, uint64_t deadline_tsc);
 
 /* Signals (signal.c). */
 extern uint64_t linux_pending;

@@ -11,6 +11,7 @@
  */
 #include "../exos.h"
 #include "../internal.h"
+#include "../sysd/proto.h"
 #include "linux.h"
 
 #define BATCH 256
@@ -99,12 +100,43 @@ revoke_poll(void)
 		exos_exc_handle(EXO_EXC_REVOKE, NULL);
 }
 
-/* Every wait in the runtime yields through here, answering first. */
+/* Every wait in the runtime yields or sleeps through here, answering first. */
 void
 linux_yield(exo_envid_t to)
 {
 	revoke_poll();
 	exo_yield(to);
+}
+
+/*
+ * Environments ended when linux_events was last called: sysd's own end
+ * moves no event word, so a wait watches this counter too.
+ */
+static uint64_t exits_seen;
+
+uint64_t
+linux_events(void)
+{
+	exits_seen = EXO_INFO->env_exits;
+	return linux_have_sysd ? *(const volatile uint64_t *)SYSD_EVENT_VA : 0;
+}
+
+/*
+ * Without sysd nothing moves the word: yield instead.  If the page is
+ * missing the sleep fails at once, and the wait degrades to yielding.
+ */
+void
+linux_wait(uint64_t seen, uint64_t deadline_tsc)
+{
+	struct exo_wake w[3] = {
+		{ SYSD_EVENT_VA, seen, EXO_WAKE_NE, 0 },
+		{ (uint64_t)&EXO_INFO->env_exits, exits_seen, EXO_WAKE_NE, 0 },
+		{ 0, deadline_tsc, EXO_WAKE_TSC, 0 },
+	};
+
+	revoke_poll();
+	if (!linux_have_sysd || exo_sleep(w, deadline_tsc ? 3 : 2) < 0)
+		exo_yield(EXO_ENV_ANY);
 }
 
 int

@@ -396,8 +396,8 @@ sys_getrandom(uint8_t *buf, uint64_t len)
 }
 
 /*
- * Sleeps by giving the processor away until the time has passed, asking
- * sysd meanwhile whether a signal came (EINTR).
+ * Sleeps until the time has passed, waking too when sysd's event word
+ * moves to ask it whether a signal came (EINTR).
  */
 static int64_t
 sleep_until(uint64_t deadline_ns, uint64_t *rem)
@@ -405,6 +405,7 @@ sleep_until(uint64_t deadline_ns, uint64_t *rem)
 	uint64_t now;
 
 	while ((now = time_ns()) < deadline_ns) {
+		uint64_t seen = linux_events();
 		if (linux_have_sysd) {
 			linux_sysd(SYSD_GETPPID, 0, 0, 0, 0);
 			if (linux_signal_deliverable()) {
@@ -415,7 +416,7 @@ sleep_until(uint64_t deadline_ns, uint64_t *rem)
 				return -EINTR;
 			}
 		}
-		linux_yield(EXO_ENV_ANY);
+		linux_wait(seen, tsc_after_ns(deadline_ns - now));
 	}
 	return 0;
 }
@@ -449,10 +450,11 @@ sys_sigsuspend(const uint64_t *mask, uint64_t *restore)
 	m = mask ? *mask : old;
 	linux_sigprocmask(2, &m, NULL, 8);
 	for (;;) {
+		uint64_t seen = linux_events();
 		linux_sysd(SYSD_GETPPID, 0, 0, 0, 0);
 		if (linux_signal_deliverable())
 			break;
-		linux_yield(EXO_ENV_ANY);
+		linux_wait(seen, 0);
 	}
 	*restore = old; /* the handler returns to the old mask */
 	return -EINTR;

@@ -52,8 +52,10 @@ file_put(struct file *f)
 		f->pipe->readers--;
 	if (f->kind == F_PIPE_W || f->kind == F_PIPE_RW)
 		f->pipe->writers--;
-	if (f->pipe)
+	if (f->pipe) {
+		sysd_event(); /* an end closed: end of file, or EPIPE */
 		pipe_put(f->pipe);
+	}
 	if (f->ino)
 		fs_iput(&fs, f->ino);
 	fs_mfree(f, sizeof(*f));
@@ -237,6 +239,7 @@ tty_input(char c)
 	uint32_t lf = tty.t.lflag;
 	const uint8_t *cc = tty.t.cc;
 
+	sysd_event();
 	if (c == '\r' && (tty.t.iflag & LX_ICRNL))
 		c = '\n';
 	if ((lf & LX_ISIG) && (c == cc[LX_VINTR] || c == cc[LX_VQUIT] ||
@@ -363,6 +366,7 @@ tty_ioctl(struct proc *p, uint64_t req, uint8_t *arg)
 		memcpy(&tty.t, arg, sizeof(tty.t));
 		if (req == LX_TCSETSF)
 			tty.rcount = 0, tty.linelen = 0;
+		sysd_event(); /* a reader may not have to wait in the new mode */
 		return 0;
 	case LX_TIOCGPGRP:
 		*(int32_t *)arg = tty.fg;
@@ -425,6 +429,7 @@ fifo_unwait(struct proc *p)
 	else
 		pp->rwait--;
 	p->fifo_wait = NULL;
+	sysd_event();
 	pipe_put(pp);
 }
 
@@ -494,6 +499,7 @@ fifo_open(struct proc *p, struct fs_inode *ino, uint32_t flags, struct file **ou
 	} else {
 		pp->readers++, pp->ropens++;
 	}
+	sysd_event(); /* an end opened: whoever waits for it goes on */
 	*out = f;
 	return 0;
 }
@@ -563,6 +569,7 @@ pipe_read(struct proc *p, struct file *f, uint8_t *dst, uint64_t n,
 		pp->count -= run;
 		k += run;
 	}
+	sysd_event(); /* room for a writer */
 	return (int64_t)k;
 }
 
@@ -602,6 +609,7 @@ pipe_write(struct proc *p, struct file *f, const uint8_t *src, uint64_t n,
 		pp->count += run;
 		k += run;
 	}
+	sysd_event(); /* data for a reader */
 	w[4] = (uint64_t)pp->last_reader;
 	return (int64_t)k;
 }

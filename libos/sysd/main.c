@@ -6,9 +6,10 @@
  * then ends the remaining processes and exits with pid 1's status (the
  * exit code, or 128 + the signal that ended it).
  *
- * Its own context only watches: it polls the serial line so that an
- * interrupt key reaches the foreground group even when nobody reads, and
- * notices processes that died without saying so.
+ * Its own context only watches, asleep in between: it takes what arrives
+ * on the serial line so that an interrupt key reaches the foreground group
+ * even when nobody reads, and notices processes that died without saying
+ * so.
  */
 #include "sysd.h"
 
@@ -16,6 +17,9 @@
 
 volatile int main_busy;
 exo_envid_t sysd_id;
+volatile uint64_t *sysd_events;
+exo_slot_t sysd_events_slot;
+#define EVENTS_VA 0x000007f000000000UL /* in sysd, below the windows */
 
 static void
 shutdown_all(int32_t status)
@@ -30,7 +34,7 @@ shutdown_all(int32_t status)
  * Has pid 1 gone?  Then our own context ends everything (not a request's
  * activation: it only notes it).
  */
-static volatile int finished;
+static volatile uint64_t finished; /* a word to sleep on */
 static volatile int32_t final_status;
 
 static void
@@ -122,6 +126,11 @@ main(int argc, char **argv)
 		return 1;
 	}
 	sysd_id = EXO_SELF->id;
+	if (page_alloc_map(EVENTS_VA, 1, EXO_PERM_W, &sysd_events_slot) < 0) {
+		printf("sysd: no memory\n");
+		return 1;
+	}
+	sysd_events = (volatile uint64_t *)EVENTS_VA;
 	tty_init();
 	if ((r = fscalls_populate()) < 0) {
 		printf("sysd: cannot build the file system (error %d)\n", -r);
@@ -139,13 +148,13 @@ main(int argc, char **argv)
 		printf("sysd: cannot start %s (error %d)\n", argv[1], -r);
 		return 127;
 	}
-	for (uint64_t last = 0;;) {
-		/* Every few milliseconds: a yield costs the others little. */
-		if (time_ns() - last < 2000000 && !finished) {
-			exo_yield(EXO_ENV_ANY);
-			continue;
-		}
-		last = time_ns();
+	for (;;) {
+		/* What we last looked at, before looking. */
+		struct exo_wake w[3] = {
+			{ (uint64_t)&EXO_INFO->cons_in, EXO_INFO->cons_in, EXO_WAKE_NE, 0 },
+			{ (uint64_t)&EXO_INFO->env_exits, EXO_INFO->env_exits, EXO_WAKE_NE, 0 },
+			{ (uint64_t)&finished, 0, EXO_WAKE_NE, 0 },
+		};
 		if (finished)
 			shutdown_all(final_status);
 		main_busy = 1;
@@ -155,6 +164,6 @@ main(int argc, char **argv)
 		check_first();
 		__asm__ volatile("" ::: "memory");
 		main_busy = 0;
-		exo_yield(EXO_ENV_ANY);
+		exo_sleep(w, 3);
 	}
 }

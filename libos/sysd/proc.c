@@ -80,7 +80,10 @@ proc_alloc(void)
 	return NULL;
 }
 
-/* The window's pages: in sysd, and (if vs) in the process at SYSD_WIN_VA. */
+/*
+ * The window's pages: in sysd, and (window_bind) in the process at
+ * SYSD_WIN_VA, with the event page read-only beside them.
+ */
 static int
 window_make(struct proc *p)
 {
@@ -95,10 +98,12 @@ window_make(struct proc *p)
 static int
 window_bind(struct proc *p, exo_slot_t vs)
 {
-	struct exo_ptop o = { SYSD_WIN_VA, p->winslot, SYSD_WIN_PAGES, EXO_PT_MAP,
-		EXO_PERM_W, 0, 0 };
+	struct exo_ptop o[2] = {
+		{ SYSD_WIN_VA, p->winslot, SYSD_WIN_PAGES, EXO_PT_MAP, EXO_PERM_W, 0, 0 },
+		{ SYSD_EVENT_VA, sysd_events_slot, 1, EXO_PT_MAP, 0, 0, 0 },
+	};
 
-	return exo_pt_batch(vs, &o, 1) < 0 ? LX_ENOMEM : 0;
+	return exo_pt_batch(vs, o, 2) < 0 ? LX_ENOMEM : 0;
 }
 
 static void
@@ -155,6 +160,7 @@ proc_exit(struct proc *p, int32_t status)
 {
 	if (p->state != P_LIVE)
 		return;
+	sysd_event(); /* for wait4, and through its files for pipes */
 	if (by_env[p->env & (NPROC - 1)] == p)
 		by_env[p->env & (NPROC - 1)] = NULL;
 	exo_env_destroy(p->envslot);
@@ -250,6 +256,7 @@ proc_stop(struct proc *p, int sig)
 		p->pending |= 1UL << (LX_SIGSTOP - 1);
 	p->stopped = sig;
 	p->report = P_REPORT_STOP;
+	sysd_event();
 	tell_parent(p, 5 /* CLD_STOPPED */, sig);
 }
 
@@ -262,6 +269,7 @@ proc_continue(struct proc *p)
 	p->pending &= ~(1UL << (LX_SIGSTOP - 1));
 	p->stopped = 0;
 	p->report = P_REPORT_CONT;
+	sysd_event();
 	tell_parent(p, 6 /* CLD_CONTINUED */, LX_SIGCONT);
 }
 
@@ -278,6 +286,7 @@ proc_signal(struct proc *p, int sig, int32_t from, int32_t code, int32_t status)
 
 	if (p->state != P_LIVE)
 		return;
+	sysd_event(); /* a wait it is in may end with EINTR */
 	p->sinfo[sig] = (struct sinfo){ from, code, status };
 	if (sig == LX_SIGCONT && p->pid != 1)
 		proc_continue(p); /* whatever its disposition */

@@ -24,7 +24,18 @@
 #define SYSD_WIN_PAGES 16
 #define SYSD_WIN_SIZE (SYSD_WIN_PAGES * 4096UL)
 
-/* The call would wait: yield (to w[4] if not 0) and ask again. */
+/*
+ * One page, read-only in every process, right after its window: its first
+ * word counts the changes that may end a wait (bytes into or out of a
+ * pipe or the terminal, an end of a pipe closed or opened, a terminal
+ * mode set, a process ended, stopped or continued, a signal raised).  A
+ * process that got SYSD_BLOCK sleeps (exo_sleep) until the word moves
+ * from what it read before asking.
+ */
+#define SYSD_EVENT_VA (SYSD_WIN_VA + SYSD_WIN_SIZE)
+
+/* The call would wait: yield (to w[4] if not 0), or sleep on the event
+ * word, and ask again. */
 #define SYSD_BLOCK (-512)
 /* sysd was busy with its own work: yield to it and ask again (any call). */
 #define SYSD_BUSY (-513)

@@ -24,6 +24,16 @@
 #define NSIG 65
 #define EXEC_MAX ((2UL << 20) + 4096) /* ARG_MAX, and the path */
 
+/* The event page (proto.h's SYSD_EVENT_VA), and its capability. */
+extern volatile uint64_t *sysd_events;
+extern exo_slot_t sysd_events_slot;
+/* Something changed that may end a process's wait. */
+static inline void
+sysd_event(void)
+{
+	sysd_events[0]++;
+}
+
 struct pipe {
 	uint8_t *buf;
 	uint64_t rpos, count;  /* read position, bytes held */

@@ -313,6 +313,16 @@ arch_poweroff(uint64_t code)
 		__asm__ volatile("cli; hlt");
 }
 
+/*
+ * Interrupts on and halt in one step (sti holds them off for one more
+ * instruction), so none can slip in between; off again once one was taken.
+ */
+void
+arch_idle(void)
+{
+	__asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
 extern char exc_fast_start[], exc_fast_end[], syscall_entry[];
 extern uint32_t floor_on;
 
