@@ -123,6 +123,103 @@ stat_file(struct proc *p, struct file *f)
 	return 0;
 }
 
+/*
+ * The paths that name an open file of a process rather than a file of
+ * the tree: /dev/stdin, /dev/stdout, /dev/stderr, /dev/fd/N,
+ * /proc/self/fd/N and /proc/PID/fd/N.  In the tree they are symbolic
+ * links (the last to a description such as "pipe:[N]" that names
+ * nothing), so opening and stat look at the path itself first.  Returns
+ * the file, NULL with *err = 0 for any other path, or NULL with an error.
+ */
+static struct file *
+fd_path(struct proc *p, const char *path, int *err)
+{
+	static const char *const std[] = { "/dev/stdin", "/dev/stdout", "/dev/stderr" };
+	struct proc *q = p;
+	const char *s;
+	int64_t fd = -1;
+
+	*err = 0;
+	for (int i = 0; i < 3; i++)
+		if (strcmp(path, std[i]) == 0)
+			fd = i;
+	if (fd < 0) {
+		if (strncmp(path, "/dev/fd/", 8) == 0) {
+			s = path + 8;
+		} else if (strncmp(path, "/proc/self/fd/", 14) == 0) {
+			s = path + 14;
+		} else if (strncmp(path, "/proc/", 6) == 0 && path[6] >= '0' && path[6] <= '9') {
+			int64_t pid = 0;
+			for (s = path + 6; *s >= '0' && *s <= '9' && pid < (1 << 22); s++)
+				pid = pid * 10 + (*s - '0');
+			if (strncmp(s, "/fd/", 4) != 0)
+				return NULL;
+			s += 4;
+			if ((q = proc_by_pid((int32_t)pid)) == NULL || q->state != P_LIVE) {
+				*err = -LX_ENOENT;
+				return NULL;
+			}
+		} else {
+			return NULL;
+		}
+		if (*s < '0' || *s > '9')
+			return NULL;
+		for (fd = 0; *s >= '0' && *s <= '9' && fd < NOFILE_MAX; s++)
+			fd = fd * 10 + (*s - '0');
+		if (*s != 0)
+			return NULL;
+	}
+	struct file *f = fd_get(q, fd);
+	if (f == NULL)
+		*err = -LX_ENOENT;
+	return f;
+}
+
+/*
+ * Opens what an open file f names, as Linux does for /proc/PID/fd/N: a
+ * file or device afresh (its own offset; O_TRUNC truncates), a pipe at the
+ * end the access mode asks for.
+ */
+static int64_t
+fd_reopen(struct proc *p, struct file *f, uint64_t flags)
+{
+	uint32_t acc = (uint32_t)flags & LX_O_ACCMODE;
+	int kind = f->kind;
+
+	if (f->pipe) {
+		kind = acc == LX_O_RDONLY ? F_PIPE_R : acc == LX_O_WRONLY ? F_PIPE_W
+		    : F_PIPE_RW;
+	} else if (f->ino) {
+		struct fs_stat st;
+		fs_stat(f->ino, &st);
+		if ((st.mode & LX_S_IFMT) == LX_S_IFDIR && acc != LX_O_RDONLY)
+			return -LX_EISDIR;
+		if ((flags & LX_O_TRUNC) && acc != LX_O_RDONLY &&
+		    (st.mode & LX_S_IFMT) == LX_S_IFREG)
+			fs_truncate(&fs, f->ino, 0);
+	}
+	struct file *nf = file_new(kind, (uint32_t)(flags & ~(uint64_t)(LX_O_CREAT |
+	    LX_O_EXCL | LX_O_NOCTTY | LX_O_TRUNC | LX_O_CLOEXEC)));
+	if (nf == NULL)
+		return -LX_ENFILE;
+	if (f->ino) {
+		fs_iget(f->ino);
+		nf->ino = f->ino;
+	}
+	if (f->pipe) {
+		nf->pipe = f->pipe;
+		if (kind != F_PIPE_W)
+			f->pipe->readers++;
+		if (kind != F_PIPE_R)
+			f->pipe->writers++;
+		sysd_event();
+	}
+	int fd = fd_alloc(p, nf, 0, (flags & LX_O_CLOEXEC) != 0);
+	if (fd < 0)
+		file_put(nf);
+	return fd;
+}
+
 static int64_t
 do_fstatat(struct proc *p, int64_t dirfd, uint64_t flags)
 {
@@ -146,6 +243,13 @@ do_fstatat(struct proc *p, int64_t dirfd, uint64_t flags)
 		stat_out(p, &st);
 		return 0;
 	}
+	if (!(flags & LX_AT_SYMLINK_NOFOLLOW)) {
+		struct file *f = fd_path(p, path1, &err);
+		if (f)
+			return stat_file(p, f);
+		if (err)
+			return err;
+	}
 	if ((dir = base_of(p, dirfd, path1, &err)) == NULL)
 		return err;
 	if ((err = fs_lookup(&fs, dir, path1,
@@ -166,6 +270,13 @@ do_openat(struct proc *p, int64_t dirfd, uint64_t flags, uint64_t mode)
 
 	if ((err = win_path(p, 0, path1)) < 0)
 		return err;
+	if (!(flags & LX_O_NOFOLLOW)) {
+		struct file *f = fd_path(p, path1, &err);
+		if (f)
+			return fd_reopen(p, f, flags);
+		if (err)
+			return err;
+	}
 	if ((dir = base_of(p, dirfd, path1, &err)) == NULL)
 		return err;
 	if ((err = fs_open(&fs, dir, path1, (int)flags, (uint32_t)mode & 07777,
@@ -588,7 +699,11 @@ fscalls_populate(void)
 	    (r = mkdev("/dev/random", LX_S_IFCHR | 0666, DEV_RANDOM)) < 0 ||
 	    (r = mkdev("/dev/urandom", LX_S_IFCHR | 0666, DEV_URANDOM)) < 0 ||
 	    (r = mkdev("/dev/tty", LX_S_IFCHR | 0666, DEV_TTY)) < 0 ||
-	    (r = mkdev("/dev/console", LX_S_IFCHR | 0620, DEV_CONSOLE)) < 0)
+	    (r = mkdev("/dev/console", LX_S_IFCHR | 0620, DEV_CONSOLE)) < 0 ||
+	    (r = fs_symlink(&fs, "/proc/self/fd", fs.root, "/dev/fd")) < 0 ||
+	    (r = fs_symlink(&fs, "/proc/self/fd/0", fs.root, "/dev/stdin")) < 0 ||
+	    (r = fs_symlink(&fs, "/proc/self/fd/1", fs.root, "/dev/stdout")) < 0 ||
+	    (r = fs_symlink(&fs, "/proc/self/fd/2", fs.root, "/dev/stderr")) < 0)
 		return r;
 	for (uint32_t i = 0; exos_bootimg_size && i < img->nfiles; i++) {
 		const struct exo_bootimg_file *bf = &img->file[i];

@@ -1,6 +1,8 @@
 /*
  * /proc, as much of it as ps, top, free, uptime and pidof read: a
- * directory per process (stat, status, cmdline, comm), self, meminfo,
+ * directory per process (stat, status, cmdline, comm, exe, and fd with a
+ * symbolic link per open file: opening one goes to fscalls.c's fd_path,
+ * not through the link), self, meminfo,
  * stat, uptime, loadavg, mounts, version.  They are ordinary files and
  * directories of the in-memory tree, brought up to date by procfs_refresh
  * just before any call that looks under /proc (so getdents, stat, open and
@@ -31,6 +33,119 @@ static void
 put_str(const char *path, const char *s)
 {
 	put(path, s, strlen(s));
+}
+
+/* Names of the entries of a directory, a batch at a time. */
+struct names {
+	char name[64][16];
+	int n;
+};
+
+static int
+collect_name(void *arg, uint64_t ino, uint64_t next, unsigned type,
+    const char *name, size_t len)
+{
+	struct names *nm = arg;
+	(void)ino, (void)next, (void)type;
+
+	if (nm->n == 64)
+		return 1; /* the rest next time */
+	if (len == 0 || len >= 16 || name[0] == '.')
+		return 0;
+	memcpy(nm->name[nm->n], name, len);
+	nm->name[nm->n][len] = 0;
+	nm->n++;
+	return 0;
+}
+
+/* Removes every entry of the directory at path (files and links only). */
+static void
+clear_dir(const char *path)
+{
+	struct fs_inode *dir;
+	struct names nm;
+	char sub[96];
+
+	if (fs_lookup(&fs, fs.root, path, 0, &dir) < 0)
+		return;
+	do {
+		uint64_t cookie = 0;
+		nm.n = 0;
+		fs_readdir(dir, &cookie, collect_name, &nm);
+		for (int i = 0; i < nm.n; i++) {
+			snprintf(sub, sizeof(sub), "%s/%s", path, nm.name[i]);
+			fs_unlink(&fs, fs.root, sub);
+		}
+	} while (nm.n == 64);
+	fs_iput(&fs, dir);
+}
+
+/* What /proc/PID/fd/N shows for an open file, as Linux words it. */
+static void
+fd_name(const struct file *f, char *buf, size_t n)
+{
+	static const char *const dev[] = {
+		[F_NULL] = "/dev/null", [F_ZERO] = "/dev/zero",
+		[F_TTY] = "/dev/console", [F_FULL] = "/dev/full",
+		[F_RANDOM] = "/dev/urandom",
+	};
+	struct fs_stat st;
+
+	if (f->pipe) {
+		snprintf(buf, n, "pipe:[%lu]", (uint64_t)f->pipe >> 4);
+	} else if (f->kind != F_INODE && f->kind < (int)(sizeof(dev) / sizeof(dev[0])) &&
+	    dev[f->kind]) {
+		snprintf(buf, n, "%s", dev[f->kind]);
+	} else {
+		fs_stat(f->ino, &st);
+		if ((st.mode & LX_S_IFMT) != LX_S_IFDIR ||
+		    fs_getcwd(&fs, f->ino, buf, n) < 0)
+			snprintf(buf, n, "file:[%lu]", st.ino); /* no path kept */
+	}
+}
+
+/*
+ * /proc/PID/fd: a link per open descriptor.  Links that have not changed
+ * stay as they are (a listing under way must not meet them again with a
+ * new place in the directory); those of closed descriptors go.
+ */
+static void
+write_fds(const struct proc *p)
+{
+	char path[64], sub[96], link[256], was[256];
+	struct fs_inode *dir;
+	struct names nm;
+	uint64_t cookie = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", p->pid);
+	fs_mkdir(&fs, fs.root, path, 0500, 0); /* EEXIST is fine */
+	if (fs_lookup(&fs, fs.root, path, 0, &dir) < 0)
+		return;
+	do {
+		nm.n = 0;
+		fs_readdir(dir, &cookie, collect_name, &nm);
+		for (int i = 0; i < nm.n; i++) {
+			int fd = 0;
+			for (const char *c = nm.name[i]; *c >= '0' && *c <= '9'; c++)
+				fd = fd * 10 + (*c - '0');
+			if (fd < p->nfd && p->fd[fd])
+				continue;
+			snprintf(sub, sizeof(sub), "%s/%s", path, nm.name[i]);
+			fs_unlink(&fs, fs.root, sub);
+		}
+	} while (nm.n == 64);
+	fs_iput(&fs, dir);
+	for (int i = 0; i < p->nfd; i++) {
+		if (p->fd[i] == NULL)
+			continue;
+		fd_name(p->fd[i], link, sizeof(link));
+		snprintf(sub, sizeof(sub), "%s/%d", path, i);
+		int64_t k = fs_readlink(&fs, fs.root, sub, was, sizeof(was) - 1);
+		if (k >= 0 && (size_t)k == strlen(link) && memcmp(was, link, (size_t)k) == 0)
+			continue;
+		fs_unlink(&fs, fs.root, sub);
+		fs_symlink(&fs, link, fs.root, sub);
+	}
 }
 
 static char
@@ -75,6 +190,7 @@ write_proc(const struct proc *p)
 		fs_unlink(&fs, fs.root, path);
 		fs_symlink(&fs, p->exe, fs.root, path);
 	}
+	write_fds(p); /* a zombie's is empty */
 }
 
 /* Is this /proc entry a process that is gone? */
@@ -122,6 +238,9 @@ remove_stale(void)
 				snprintf(path, sizeof(path), "/proc/%s/%s", st.names[i], files[k]);
 				fs_unlink(&fs, fs.root, path);
 			}
+			snprintf(path, sizeof(path), "/proc/%s/fd", st.names[i]);
+			clear_dir(path);
+			fs_rmdir(&fs, fs.root, path);
 			snprintf(path, sizeof(path), "/proc/%s", st.names[i]);
 			fs_rmdir(&fs, fs.root, path);
 		}

@@ -1,8 +1,6 @@
 # Looks for devices Linux programs expect to find: /dev/urandom and
 # /dev/random (random names and keys), /dev/full ("> /dev/full" fails with
-# ENOSPC, not a regular file).  (/dev/stdin, /dev/stdout, /dev/stderr and
-# /dev/fd are links into /proc/self/fd on Linux, which ExOS's /proc lacks:
-# left out.)
+# ENOSPC, not a regular file).  /dev/stdin and the like: devfd.sh.
 
 head -c 16 /dev/urandom | wc -c
 head -c 16 /dev/random | wc -c

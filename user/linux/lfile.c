@@ -10,7 +10,8 @@
  * mkdir/rmdir, unlink, rename, link, symlink/readlink, readdir (every name
  * exactly once), chdir/getcwd, access/faccessat/openat, truncate/
  * ftruncate, an unlinked file that stays readable while open, /dev/null
- * and /dev/zero, sendfile between two files, 2000 files in one directory,
+ * and /dev/zero, /dev/fd/N and /proc/self/fd/N (files and pipes reopened),
+ * sendfile between two files, 2000 files in one directory,
  * and the errors EBADF, ENOENT, EEXIST, ENOTDIR, EISDIR, ENOTEMPTY, EFAULT,
  * ENAMETOOLONG, ELOOP and EINVAL.  Everything it creates lives in a fresh
  * directory under $TMPDIR (or /tmp) and is removed at the end.  Prints one
@@ -785,6 +786,58 @@ test_devices(void)
 	close(fd);
 }
 
+/*
+ * /dev/fd/N, /proc/self/fd/N and /dev/stdin name open descriptors:
+ * opening one opens the same file afresh (its own offset, O_TRUNC
+ * honoured), a pipe at the end asked for; closed or absurd numbers and
+ * processes that do not exist give ENOENT, a directory for writing EISDIR.
+ */
+static void
+test_fd_paths(void)
+{
+	char path[64], buf[64];
+	struct stat a, b;
+
+	CHECK(put("fdp", "0123456789") == 0);
+	int fd = open("fdp", O_RDONLY);
+	CHECK(fd >= 0 && read(fd, buf, 4) == 4);
+	snprintf(path, sizeof(path), "/dev/fd/%d", fd);
+	int again = open(path, O_RDONLY);
+	CHECK(again >= 0 && again != fd);
+	CHECK(read(again, buf, 3) == 3 && memcmp(buf, "012", 3) == 0); /* own offset */
+	CHECK(fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino);
+	close(again);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	again = open(path, O_WRONLY | O_TRUNC);
+	CHECK(again >= 0);
+	close(again);
+	CHECK(stat("fdp", &a) == 0 && a.st_size == 0);
+	close(fd);
+	CHECK_ERR(open(path, O_RDONLY), ENOENT); /* closed now */
+	CHECK_ERR(open("/dev/fd/999999", O_RDONLY), ENOENT);
+	CHECK_ERR(open("/dev/fd/99999999999999999999", O_RDONLY), ENOENT);
+	CHECK_ERR(open("/proc/2147483647/fd/0", O_RDONLY), ENOENT);
+	CHECK_ERR(stat("/dev/fd/999999", &a), ENOENT);
+	int d = open(".", O_RDONLY | O_DIRECTORY);
+	snprintf(path, sizeof(path), "/dev/fd/%d", d);
+	CHECK_ERR(open(path, O_WRONLY), EISDIR);
+	close(d);
+
+	int p[2];
+	CHECK(pipe(p) == 0);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", p[0]);
+	int w = open(path, O_WRONLY); /* the read end's pipe, for writing */
+	CHECK(w >= 0 && write(w, "via", 3) == 3);
+	CHECK(read(p[0], buf, sizeof(buf)) == 3 && memcmp(buf, "via", 3) == 0);
+	CHECK(fstat(p[0], &a) == 0 && S_ISFIFO(a.st_mode));
+	CHECK(stat(path, &b) == 0 && S_ISFIFO(b.st_mode));
+	close(p[1]);
+	close(w); /* no writer left: end of file */
+	CHECK(read(p[0], buf, sizeof(buf)) == 0);
+	close(p[0]);
+	CHECK(unlink("fdp") == 0);
+}
+
 /* The error cases not covered above. */
 static void
 test_errors(void)
@@ -1000,6 +1053,7 @@ main(int argc, char **argv)
 	test_cwd_access();
 	test_truncate_unlinked();
 	test_devices();
+	test_fd_paths();
 	test_errors();
 	test_sendfile();
 	test_many();
