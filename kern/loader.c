@@ -4,8 +4,8 @@
  * is done by user code.  Init gets its code and data pages, a stack, the
  * whole boot image mapped read-only at EXO_BOOTIMG_VA (its address in rdi),
  * capabilities for the console and the machine in slots 2 and 3, and
- * read-only capabilities for the image's pages from EXO_UINFO's
- * bootimg_slot on.  Its pages are bound with every right, so init may change
+ * capabilities to read and execute (not write) the image's pages from
+ * EXO_UINFO's bootimg_slot on: programs' text runs from them, shared.  Its pages are bound with every right, so init may change
  * their protection; it owns them and they are guaranteed.
  */
 #include "../lib/bootimg.h"
@@ -108,7 +108,8 @@ loader_start_init(const struct bootinfo *bi)
 	info->bootimg_slot = BOOTIMG_SLOT;
 	info->bootimg_pages = ROUNDUP(bi->image_size, PGSIZE) / PGSIZE;
 	for (uint64_t i = 0; i < info->bootimg_pages; i++)
-		grant(e, BOOTIMG_SLOT + i, EXO_CAP_PAGE, EXO_R_READ | EXO_R_GRANT,
+		grant(e, BOOTIMG_SLOT + i, EXO_CAP_PAGE,
+		    EXO_R_READ | EXO_R_EXEC | EXO_R_GRANT,
 		    (bi->image_pa >> PGSHIFT) + i);
 	env_start(e, elf.entry, INIT_STACK_TOP, EXO_BOOTIMG_VA);
 	kprintf("loader: init is env %x, %lu bytes of boot image\n", e->id,

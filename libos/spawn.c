@@ -80,19 +80,72 @@ give_pages(struct child *c, uint64_t va, uint64_t npages, int perm,
 	return r;
 }
 
+/* The pages from va on that hold part of a segment, filled from the file. */
 struct segfill {
 	const uint8_t *file;
 	const struct elf_seg *seg;
-	uint64_t base; /* page-aligned start of the segment */
+	uint64_t va;
+	uint64_t npages;
 };
 
 static void
 fill_segment(uint8_t *win, void *arg)
 {
 	struct segfill *f = arg;
+	uint64_t lo = f->seg->vaddr, hi = f->seg->vaddr + f->seg->filesz;
 
-	memcpy(win + (f->seg->vaddr - f->base), f->file + f->seg->offset,
-	    f->seg->filesz);
+	if (lo < f->va)
+		lo = f->va;
+	if (hi > f->va + f->npages * EXO_PGSIZE)
+		hi = f->va + f->npages * EXO_PGSIZE;
+	if (lo < hi)
+		memcpy(win + (lo - f->va), f->file + f->seg->offset + (lo - f->seg->vaddr),
+		    hi - lo);
+}
+
+/* What a child gets for an image page it shares: no right to write it. */
+#define SHARED_RIGHTS (EXO_R_READ | EXO_R_EXEC | EXO_R_GRANT)
+
+/*
+ * Can page k of read-only segment i (its bytes from file offset off on)
+ * be the boot image's own page?  Only if the file is in the image, the
+ * segment's offset and address agree within a page (they must, for
+ * mmap), nothing of it is zero-filled, and no other segment's bytes share
+ * that page of the file (they would appear at two addresses).
+ */
+static int
+shareable(const uint8_t *file, const struct elf_image *elf, int i, uint64_t off)
+{
+	const struct elf_seg *sg = &elf->seg[i];
+
+	if (img_slot < 0 || (uint64_t)file < EXO_BOOTIMG_VA ||
+	    (uint64_t)file - EXO_BOOTIMG_VA >= exos_bootimg_size ||
+	    ((uint64_t)file & (EXO_PGSIZE - 1)) || (sg->flags & PF_W) ||
+	    sg->filesz != sg->memsz ||
+	    (sg->offset & (EXO_PGSIZE - 1)) != (sg->vaddr & (EXO_PGSIZE - 1)))
+		return 0;
+	for (int j = 0; j < elf->nsegs; j++)
+		if (j != i && elf->seg[j].filesz &&
+		    elf->seg[j].offset < off + EXO_PGSIZE &&
+		    off < elf->seg[j].offset + elf->seg[j].filesz)
+			return 0;
+	return 1;
+}
+
+/* Binds npages image pages, the first at image offset off, at va in c. */
+static int64_t
+share_pages(struct child *c, const uint8_t *file, uint64_t off, uint64_t va,
+    uint64_t npages, int perm)
+{
+	uint64_t first = (uint64_t)img_slot + ((uint64_t)file - EXO_BOOTIMG_VA + off) /
+	    EXO_PGSIZE;
+	struct exo_ptop o = { va, first, (uint32_t)npages, EXO_PT_MAP, (uint8_t)perm, 0, 0 };
+	int64_t r = exo_pt_batch(c->vspace, &o, 1);
+
+	for (uint64_t i = 0; i < npages && r >= 0; i++)
+		r = exo_cap_copy(first + i, c->env, EXOS_PAGE_SLOT0 + c->npages++,
+		    SHARED_RIGHTS);
+	return r;
 }
 
 struct argfill {
@@ -133,7 +186,13 @@ startblock_va(const struct argfill *a)
 	    (a->argc + 1) * 8) & ~15UL;
 }
 
-/* Gives the child the loadable segments of a parsed ELF file. */
+/*
+ * Gives the child its loadable segments: pages of its own, filled from the
+ * file, except that the pages of a read-only segment (text, read-only
+ * data) of a file in the boot image are the image's pages themselves,
+ * shared by every process that runs it, as a page cache lets Linux share
+ * them.  Runs of either kind go in one call each.
+ */
 static int
 give_segments(struct child *c, const uint8_t *file, const struct elf_image *elf)
 {
@@ -143,13 +202,25 @@ give_segments(struct child *c, const uint8_t *file, const struct elf_image *elf)
 		const struct elf_seg *sg = &elf->seg[i];
 		uint64_t base = sg->vaddr & ~(EXO_PGSIZE - 1);
 		uint64_t end = (sg->vaddr + sg->memsz + EXO_PGSIZE - 1) & ~(EXO_PGSIZE - 1);
-		struct segfill f = { file, sg, base };
+		uint64_t off0 = sg->offset - (sg->vaddr - base); /* of base's bytes */
 		int perm = (sg->flags & PF_W ? EXO_PERM_W : 0) |
 		    (sg->flags & PF_X ? EXO_PERM_X : 0);
-		r = give_pages(c, base, (end - base) / EXO_PGSIZE, perm,
-		    fill_segment, &f);
-		if (r < 0)
-			return (int)r;
+		for (uint64_t va = base; va < end;) {
+			int share = shareable(file, elf, i, off0 + (va - base));
+			uint64_t n = 1;
+			while (va + n * EXO_PGSIZE < end &&
+			    shareable(file, elf, i, off0 + (va - base) + n * EXO_PGSIZE) == share)
+				n++;
+			if (share) {
+				r = share_pages(c, file, off0 + (va - base), va, n, perm);
+			} else {
+				struct segfill f = { file, sg, va, n };
+				r = give_pages(c, va, n, perm, fill_segment, &f);
+			}
+			if (r < 0)
+				return (int)r;
+			va += n * EXO_PGSIZE;
+		}
 	}
 	return 0;
 }

@@ -17,10 +17,14 @@ exos_guarantee_image(void)
 {
 	uint64_t i;
 
+	int64_t n = 0;
+
+	/* Text shared from the boot image is nobody's to guarantee (and no
+	 * one's to take): only our own pages count. */
 	for (i = 0; i < exos_npages; i++)
-		if (exo_page_guarantee(EXOS_PAGE_SLOT0 + i, 1) < 0)
-			break;
-	return (int64_t)i;
+		if (exo_page_guarantee(EXOS_PAGE_SLOT0 + i, 1) == 0)
+			n++;
+	return n;
 }
 
 void

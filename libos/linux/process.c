@@ -131,9 +131,13 @@ bind_one(struct child *c, uint64_t va, uint64_t pte)
 			(struct exo_ptop){ va, 0, 1, EXO_PT_PROT, (uint8_t)perm, soft, 0 }) < 0)
 			return -ENOMEM;
 	}
+	/* A page we may not write (text shared from the boot image) passes
+	 * on with the rights we hold for it. */
+	uint64_t rights = pte & EXO_PTE_MAYW ? PAGE_RIGHTS
+	    : EXO_R_READ | EXO_R_EXEC | EXO_R_GRANT;
 	if (batch_add(&theirs, c->vspace,
 		(struct exo_ptop){ va, (uint64_t)s, 1, EXO_PT_MAP, (uint8_t)perm, soft, 0 }) < 0 ||
-	    exo_cap_copy((uint64_t)s, c->env, (uint64_t)s, PAGE_RIGHTS) < 0)
+	    exo_cap_copy((uint64_t)s, c->env, (uint64_t)s, rights) < 0)
 		return -ENOMEM;
 	return 0;
 }

@@ -334,6 +334,8 @@ sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot)
 			continue; /* demand-zero: comes with the new protection */
 		uint8_t soft = (uint8_t)((pte & EXO_PTE_SOFT_MASK) >> EXO_PTE_SOFT_SHIFT);
 		int p = perm;
+		if ((perm & EXO_PERM_W) && !(pte & EXO_PTE_MAYW))
+			soft |= LINUX_SOFT_COW; /* shared text: a copy on the first write */
 		if (soft & LINUX_SOFT_COW) {
 			/* Writable only in intent, until the copy is made. */
 			soft = (uint8_t)((soft & ~LINUX_SOFT_WANTW) |

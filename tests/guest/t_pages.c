@@ -4,8 +4,10 @@
  * taken by number that is not the one asked for or already belongs to
  * someone, numbers past the end of RAM accepted, a non-empty destination
  * slot overwritten, and pages that are not freed (or freed too early)
- * when their last capability and mapping go.
+ * when their last capability and mapping go; and a program whose code is
+ * not the boot image's shared, unwritable page.
  */
+#include "internal.h"
 #include "tutil.h"
 
 #define VA (TEST_VA + 0x200000)
@@ -121,10 +123,28 @@ main(int argc, char **argv)
 	CHECK_EQ(exo_page_alloc((uint64_t)s3, (pml4e & EXO_PTE_ADDR) >> 12), EXO_EBUSY);
 	uint64_t selfe = ((const volatile uint64_t *)EXO_UVPT)[EXO_USELF >> 12];
 	CHECK_EQ(exo_page_alloc((uint64_t)s3, (selfe & EXO_PTE_ADDR) >> 12), EXO_EBUSY);
-	/* A page of our own code (mapped by our parent, no capability). */
-	uint64_t code = exos_pte((uint64_t)main);
+	/* A page of our own data, allocated for us by our parent. */
+	static volatile uint64_t datum = 1;
+	uint64_t data = exos_pte((uint64_t)&datum);
+	CHECK(data & EXO_PTE_P);
+	CHECK_EQ(exo_page_alloc((uint64_t)s3, (data & EXO_PTE_ADDR) >> 12), EXO_EBUSY);
+	/*
+	 * A page of our code: the boot image's own page, shared by every
+	 * program run from it (spawn.c), which we may neither write nor make
+	 * writable, and which is not RAM the allocator hands out.
+	 */
+	uint64_t code = exos_pte((uint64_t)main), img0;
+	struct exo_capinfo ici;
 	CHECK(code & EXO_PTE_P);
-	CHECK_EQ(exo_page_alloc((uint64_t)s3, (code & EXO_PTE_ADDR) >> 12), EXO_EBUSY);
+	CHECK(!(code & (EXO_PTE_W | EXO_PTE_MAYW)));
+	CHECK_EQ(exo_cap_info(EXOS_IMG_SLOT0, &ici), 0);
+	img0 = ici.name;
+	CHECK((code & EXO_PTE_ADDR) >> 12 >= img0 &&
+	    (code & EXO_PTE_ADDR) >> 12 < img0 + EXO_INFO->bootimg_pages);
+	CHECK_EQ(ici.rights, EXO_R_READ | EXO_R_EXEC | EXO_R_GRANT);
+	CHECK_EQ(page_protect((uint64_t)main & ~(EXO_PGSIZE - 1), 1,
+	    EXO_PERM_W | EXO_PERM_X), EXO_EPERM);
+	CHECK_EQ(exo_page_alloc((uint64_t)s3, (code & EXO_PTE_ADDR) >> 12), EXO_ERANGE);
 	/* Bad destination slots take no page. */
 	CHECK_EQ(exo_page_alloc(EXO_NSLOTS, EXO_PPN_ANY), EXO_ERANGE);
 	CHECK_EQ(exo_page_alloc(~0UL, EXO_PPN_ANY), EXO_ERANGE);
