@@ -6,9 +6,14 @@
  * parent checks that the child ended one way or another (it kills it after
  * a few seconds if not), and that everything else still works: a file
  * written before is intact, fork, exec, wait and a pipe work, and getppid
- * still answers.  make test runs it on the host too.
+ * still answers.  Then a child makes the page of the program's read-only
+ * data writable and changes it: its parent, and the program run afresh,
+ * must still read the original (ExOS shares that page from the boot image
+ * between every process running the program).  make test runs it on the
+ * host too.
  *   lscribble [--help]
  *   lscribble --exit N   (the mode it execs itself in)
+ *   lscribble --motto    (prints the read-only string, for the last check)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +31,9 @@
 #define REGION (64UL << 20)
 
 static int failed, checks;
+
+/* Read-only data, in a page of the program's file. */
+static const char motto[] = "shared text stays put";
 
 #define CHECK(c)                                                              \
 	do {                                                                  \
@@ -77,6 +86,10 @@ main(int argc, char **argv)
 	}
 	if (argc > 2 && strcmp(argv[1], "--exit") == 0)
 		return atoi(argv[2]);
+	if (argc > 1 && strcmp(argv[1], "--motto") == 0) {
+		printf("%s", ((volatile const char *)motto)[0] == 's' ? motto : "changed");
+		return 0;
+	}
 	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	char path[512];
 	snprintf(path, sizeof(path), "%s/lscribble.%d", tmp, (int)getpid());
@@ -124,6 +137,40 @@ main(int argc, char **argv)
 	CHECK(read(p[0], buf, sizeof(buf)) == 2 && strcmp(buf, "ok") == 0);
 	close(p[0]);
 	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 7);
+
+	/* A child writes its read-only data, made writable: only its copy. */
+	volatile char *m = (volatile char *)motto;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		uintptr_t page = (uintptr_t)motto & ~(uintptr_t)4095;
+		if (mprotect((void *)page, 4096, PROT_READ | PROT_WRITE) != 0)
+			_exit(2);
+		m[0] = 'X';
+		_exit(m[0] == 'X' ? 0 : 3);
+	}
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	CHECK(m[0] == 's');
+	CHECK(pipe(p) == 0);
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		dup2(p[1], 1);
+		char *args[] = { argv[0], "--motto", NULL };
+		execvp(argv[0], args);
+		_exit(99);
+	}
+	close(p[1]);
+	char got[64] = { 0 };
+	for (size_t n = 0; n < sizeof(got) - 1;) {
+		ssize_t k = read(p[0], got + n, sizeof(got) - 1 - n);
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+	}
+	close(p[0]);
+	CHECK(strcmp(got, motto) == 0);
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	if (failed)
 		printf("lscribble: FAILED: %d of %d checks\n", failed, checks);
 	else
