@@ -134,9 +134,12 @@ $(B)/tools/mkbootimg: tools/mkbootimg.c lib/bootimg.c include/exo/abi.h
 	@mkdir -p $(@D)
 	$(CC) $(HOSTCFLAGS) -o $@ tools/mkbootimg.c lib/bootimg.c
 
+# The Linux runtime touches no FPU or SIMD register: a program's own
+# (which Linux's system calls preserve) stay as they were, through every
+# call and until a signal frame saves them.
 $(B)/ul/%.c.o: %.c $(GEN)
 	@mkdir -p $(@D)
-	$(CC) $(UCFLAGS) -mcmodel=large -MMD -c $< -o $@
+	$(CC) $(UCFLAGS) -mcmodel=large -mgeneral-regs-only -MMD -c $< -o $@
 
 $(B)/ul/%.S.o: %.S $(GEN)
 	@mkdir -p $(@D)

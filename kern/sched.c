@@ -17,7 +17,7 @@
 
 static struct env *slice_env[EXO_NSLICES];
 static uint32_t slice_refs[EXO_NSLICES]; /* capabilities naming the slice */
-/* How far below its top an upcall stack is taken to reach. */
+/* How far below its top an upcall or exception stack is taken to reach. */
 #define UPCALL_STACK_GUARD 65536
 
 static struct env *runq, *rr_last;
@@ -289,6 +289,16 @@ sched_upcall(struct env *e, const struct trapframe *ctx, uint64_t entry, uint64_
 	 */
 	if (ctx->rsp <= e->up_stack && ctx->rsp > e->up_stack - UPCALL_STACK_GUARD)
 		return 1;
+	/*
+	 * Nor in an exception handler: an exception raised during the
+	 * upcall would then find its stack looking free and overwrite the
+	 * handler that is using it.
+	 */
+	for (int cls = 0; cls < EXO_NEXC; cls++) {
+		uint64_t s = e->exc[cls].stack;
+		if (s && ctx->rsp <= s && ctx->rsp > s - UPCALL_STACK_GUARD)
+			return 1;
+	}
 	struct exo_context c = {
 		ctx->r15, ctx->r14, ctx->r13, ctx->r12, ctx->r11, ctx->r10,
 		ctx->r9, ctx->r8, ctx->rbp, ctx->rdi, ctx->rsi, ctx->rdx,

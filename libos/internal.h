@@ -11,6 +11,15 @@
 #define EXOS_EXC_STACK_TOP 0x00007b0000000000
 #define EXOS_EXC_STACK_SIZE 0x8000
 #define EXOS_EXC_STACK_LO (EXOS_EXC_STACK_TOP - EXOS_EXC_STACK_SIZE)
+/* The upcall and transfer stacks (exc.c) follow it; all end here. */
+#define EXOS_AUX_STACKS_END 0x00007b0000300000UL
+/*
+ * Where trampoline.S's EXO_EXC_SYSCALL entry saved the program's SSE
+ * state (fxsave), given the handler's frame f: below the twelve registers
+ * it pushed.  Valid while the program's FPU is on (not EXO_SELF's
+ * fpu_off); fxrstor restores it on the way back.
+ */
+#define EXOS_SYSCALL_FXSAVE(f) ((uint8_t *)(f) - 96 - 512)
 
 /* Where the self page's fpu_off is, for trampoline.S (checked in exc.c). */
 #define SELF_FPU_OFF_ADDR 0x00007f000000103c

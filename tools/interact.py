@@ -6,9 +6,11 @@ and checks what the screen shows.
   tools/interact.py        prints "ok console_NAME" / "FAIL console_NAME: why"
 
 Looks for a console that does not echo or edit a line (backspace, history),
-a ^C that does not reach the foreground program or leaves the shell waiting,
-a wrong status after it (130), a program that cannot read the terminal or
-see its end (^D), and a shell whose exit does not end the machine.
+a ^C that does not reach the foreground program or leaves the shell waiting
+(also at a loop of the shell's own that makes no system call), a wrong
+status after it (130), a program that cannot read the terminal or see its
+end (^D), job control (^Z, jobs, fg) that loses the job, and a shell whose
+exit does not end the machine.
 
 The screen is a small model of a terminal (tools/interact.py's Screen): it
 applies what the guest sends (carriage return, newline, backspace, and the
@@ -268,6 +270,20 @@ def run(results):
         out = lines_after(console.screen.text(), "echo $?")
         report("status", out is not None and out[:1] == ["130"],
                f"$? after ^C shows {out[:1] if out else out!r}, not 130")
+
+        # ^C at a loop of the shell's own, which makes no system call:
+        # the shell's SIGINT handler must still run (at the next slice).
+        n = console.prompts()
+        console.type("while :; do :; done\r")
+        console.wait_for(lambda s: False, 1.0)
+        spinning = console.prompts() == n
+        console.type("\x03")
+        took = after_prompt(console, n + 1)
+        report("ctrl_c_busy", spinning and took is not None and took < 5,
+               "the prompt came back before ^C" if not spinning else
+               f"no prompt within {STEP_TIMEOUT}s of ^C at a busy loop"
+               if took is None else
+               f"the prompt came back {took:.1f}s after ^C")
 
         # Job control: ^Z stops the foreground job and gives the prompt
         # back; jobs lists it as stopped; fg brings it back to the

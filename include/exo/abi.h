@@ -262,7 +262,9 @@ struct exo_self {
  * yielded or overran, the environment next runs from its prologue if it
  * has one, else from the interrupted context.  No upcall is delivered while
  * the environment runs within 64 KiB below its upcall stack's top (in an
- * upcall handler or on its way back from one): it is simply preempted.
+ * upcall handler or on its way back from one) or below one of its
+ * exception stacks' (in an exception handler, which an exception raised
+ * during the upcall would overwrite): it is simply preempted.
  */
 struct exo_context {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;

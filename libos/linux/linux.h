@@ -67,6 +67,7 @@ linux_signal_deliverable(void)
 	return (linux_pending & ~linux_sigblocked) != 0;
 }
 int linux_signal_restarts(void);
+int linux_slice_upcalls(void);
 void linux_deliver(struct exo_excframe *f, uint64_t mask);
 struct lx_stack;
 int64_t linux_sigaltstack(const struct lx_stack *ss, struct lx_stack *old);

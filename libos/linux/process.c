@@ -39,7 +39,7 @@ uint64_t linux_fork_settid; /* clone's CHILD_SETTID address, or 0 */
 static int
 copy_now(uint64_t va, uint64_t pte)
 {
-	if (va >= EXOS_EXC_STACK_LO && va < 0x00007b0000300000UL)
+	if (va >= EXOS_EXC_STACK_LO && va < EXOS_AUX_STACKS_END)
 		return 1;
 	if (va >= PAGEMAP_VA && va < VMR_VA + VMR_SIZE)
 		return 1; /* the page map and the demand-zero ranges */

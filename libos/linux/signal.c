@@ -10,11 +10,19 @@
  * Signals from other processes (kill, the terminal, SIGCHLD) reach sysd,
  * which reports those the program handles in its next reply; they are
  * delivered the same way when the system call returns (linux_deliver).
- * Not yet: the FPU state in the frame, the callee-saved registers in the
- * ucontext (they are preserved, as the ABI has the handler preserve them,
- * but read as 0), delivery to a process that makes no system calls.
+ * A program that makes no system calls gets them at the start of its next
+ * slice: the kernel's prologue upcall hands the runtime the interrupted
+ * context, and if that was the program's own code (not the runtime's),
+ * the runtime asks sysd what is pending and delivers it there
+ * (linux_slice).  The frame holds the SSE state (fxsave), which
+ * rt_sigreturn puts back: the runtime itself never touches those
+ * registers (it is built with -mgeneral-regs-only).  Not yet: AVX state
+ * beyond fxsave's, the callee-saved registers in the ucontext of a signal
+ * delivered at a system call (preserved, as the ABI has the handler
+ * preserve them, but read as 0).
  */
 #include "../exos.h"
+#include "../internal.h"
 #include "../sysd/proto.h"
 #include "linux.h"
 
@@ -56,6 +64,11 @@ struct lx_sigframe {
 	struct lx_ucontext uc;
 	struct lx_siginfo info;
 };
+
+/* The fxsave image that uc.fpregs points to, above the frame. */
+#define FPSTATE_SIZE 512
+#define FP_MXCSR 24 /* its offset of MXCSR */
+static uint32_t mxcsr_mask = 0xffbf; /* the processor's, from fxsave */
 
 static struct lx_sigaction actions[NSIG];
 uint64_t linux_sigblocked; /* the mask */
@@ -199,38 +212,43 @@ signal_of(int cls, int *code)
 #define SAVED(f, i) (((uint64_t *)(f))[-(i)])
 
 /*
- * Resumes the program in its handler for sig, with a Linux signal frame
- * below its red zone holding the context f describes; its rt_sigreturn
- * comes back to that context, with the mask restored to mask.
+ * A signal frame for sig below the red zone of the stack at rsp (or on
+ * the alternate stack), with the SSE state saved above it; the rest is
+ * the caller's to fill.  No stack to put it on ends the process with
+ * SIGSEGV, as on Linux.
  */
-static void
-push_frame(struct exo_excframe *f, int sig, int cls, int code, uint64_t addr,
-    uint64_t mask)
+static struct lx_sigframe *
+frame_make(int sig, uint64_t rsp)
 {
 	const struct lx_sigaction *a = &actions[sig];
-	uint64_t top = f->rsp - 128;
-	if ((a->flags & SA_ONSTACK) && altstack.flags != 2 && !on_altstack(f->rsp))
+	uint64_t top = rsp - 128;
+	if ((a->flags & SA_ONSTACK) && altstack.flags != 2 && !on_altstack(rsp))
 		top = altstack.sp + altstack.size;
-	uint64_t sp = ((top - sizeof(struct lx_sigframe)) & ~15UL) - 8;
+	uint64_t fp = (top - FPSTATE_SIZE) & ~63UL;
+	uint64_t sp = ((fp - sizeof(struct lx_sigframe)) & ~15UL) - 8;
 	struct lx_sigframe *fr = (void *)sp;
 
 	int known = (sp & ~(EXO_PGSIZE - 1)) == linux_stack_ok &&
-	    ((sp + sizeof(*fr) - 1) & ~(EXO_PGSIZE - 1)) == linux_stack_ok;
-	if (!known && !linux_uok(sp, sizeof(*fr), 1)) {
-		/* No stack to run the handler on: as Linux, SIGSEGV kills. */
+	    ((fp + FPSTATE_SIZE - 1) & ~(EXO_PGSIZE - 1)) == linux_stack_ok;
+	if (!known && !linux_uok(sp, fp + FPSTATE_SIZE - sp, 1))
 		linux_exit(11);
-	}
 	memset(fr, 0, sizeof(*fr));
 	fr->pretcode = a->restorer;
-	uint64_t *g = fr->uc.gregs;
-	g[RDI] = SAVED(f, 1), g[RSI] = SAVED(f, 2), g[RDX] = SAVED(f, 3);
-	g[R8] = SAVED(f, 4), g[R9] = SAVED(f, 5), g[R10] = SAVED(f, 6);
-	g[RAX] = f->rax, g[RCX] = f->rcx, g[R11] = f->r11;
-	g[RSP] = f->rsp, g[RIP] = f->rip, g[EFL] = f->rflags;
-	g[ERR] = cls >= 0 ? f->err : 0;
-	g[TRAPNO] = cls >= 0 ? (uint64_t)cls : 0;
-	g[CR2] = cls == EXO_EXC_PF ? f->addr : 0;
-	g[CSGSFS] = 0x33;
+	if (!EXO_SELF->fpu_off) {
+		__asm__ volatile("fxsave64 (%0)" : : "r"(fp) : "memory");
+		fr->uc.fpregs = fp;
+	}
+	fr->uc.gregs[CSGSFS] = 0x33;
+	return fr;
+}
+
+/* The rest of a frame: the mask to restore, siginfo, the handler's mask. */
+static void
+frame_finish(struct lx_sigframe *fr, int sig, int code, uint64_t addr,
+    uint64_t mask)
+{
+	const struct lx_sigaction *a = &actions[sig];
+
 	fr->uc.sigmask = mask;
 	fr->info.signo = sig;
 	fr->info.code = code;
@@ -239,16 +257,62 @@ push_frame(struct exo_excframe *f, int sig, int cls, int code, uint64_t addr,
 	if (!(a->flags & SA_NODEFER))
 		linux_sigblocked |= 1UL << (sig - 1);
 	linux_sigblocked &= ~UNBLOCKABLE;
+	if (a->flags & SA_RESETHAND)
+		actions[sig].handler = SIG_DFL;
+}
+
+/*
+ * Resumes the program in its handler for sig, with a Linux signal frame
+ * below its red zone holding the context f describes; its rt_sigreturn
+ * comes back to that context, with the mask restored to mask.
+ */
+static void
+push_frame(struct exo_excframe *f, int sig, int cls, int code, uint64_t addr,
+    uint64_t mask)
+{
+	uint64_t handler = actions[sig].handler;
+	struct lx_sigframe *fr = frame_make(sig, f->rsp);
+	uint64_t *g = fr->uc.gregs;
+
+	g[RDI] = SAVED(f, 1), g[RSI] = SAVED(f, 2), g[RDX] = SAVED(f, 3);
+	g[R8] = SAVED(f, 4), g[R9] = SAVED(f, 5), g[R10] = SAVED(f, 6);
+	g[RAX] = f->rax, g[RCX] = f->rcx, g[R11] = f->r11;
+	g[RSP] = f->rsp, g[RIP] = f->rip, g[EFL] = f->rflags;
+	g[ERR] = cls >= 0 ? f->err : 0;
+	g[TRAPNO] = cls >= 0 ? (uint64_t)cls : 0;
+	g[CR2] = cls == EXO_EXC_PF ? f->addr : 0;
+	frame_finish(fr, sig, code, addr, mask);
 	/* Resume into the handler, as if called by the restorer. */
 	SAVED(f, 1) = (uint64_t)sig;
 	SAVED(f, 2) = (uint64_t)&fr->info;
 	SAVED(f, 3) = (uint64_t)&fr->uc;
 	f->rax = 0;
-	f->rip = a->handler;
-	f->rsp = sp;
+	f->rip = handler;
+	f->rsp = (uint64_t)fr;
 	f->rflags &= ~0x40500UL; /* TF, DF, AC */
-	if (a->flags & SA_RESETHAND)
-		actions[sig].handler = SIG_DFL;
+}
+
+/* The same for an interrupted context c (a slice's prologue). */
+static void
+push_frame_ctx(struct exo_context *c, int sig, uint64_t mask)
+{
+	uint64_t handler = actions[sig].handler;
+	struct lx_sigframe *fr = frame_make(sig, c->rsp);
+	uint64_t *g = fr->uc.gregs;
+
+	g[R8] = c->r8, g[R9] = c->r9, g[R10] = c->r10, g[R11] = c->r11;
+	g[R12] = c->r12, g[R13] = c->r13, g[R14] = c->r14, g[R15] = c->r15;
+	g[RDI] = c->rdi, g[RSI] = c->rsi, g[RBP] = c->rbp, g[RBX] = c->rbx;
+	g[RDX] = c->rdx, g[RAX] = c->rax, g[RCX] = c->rcx;
+	g[RSP] = c->rsp, g[RIP] = c->rip, g[EFL] = c->rflags;
+	frame_finish(fr, sig, 0 /* SI_USER */, 0, mask);
+	c->rdi = (uint64_t)sig;
+	c->rsi = (uint64_t)&fr->info;
+	c->rdx = (uint64_t)&fr->uc;
+	c->rax = 0;
+	c->rip = handler;
+	c->rsp = (uint64_t)fr;
+	c->rflags &= ~0x40500UL;
 }
 
 static void
@@ -293,11 +357,13 @@ linux_signal_restarts(void)
 }
 
 /*
- * As a system call returns (f holds its result): runs the handler of the
- * lowest pending signal not linux_sigblocked, restoring mask when it returns.
+ * The lowest pending signal not linux_sigblocked that has a handler to
+ * run, or 0; those ignored meanwhile are dropped, and one whose default
+ * action is to end the process ends it (the disposition changed after
+ * sysd reported it).
  */
-void
-linux_deliver(struct exo_excframe *f, uint64_t mask)
+static int
+next_signal(void)
 {
 	uint64_t ready = linux_pending & ~linux_sigblocked;
 
@@ -310,26 +376,85 @@ linux_deliver(struct exo_excframe *f, uint64_t mask)
 		if (h == SIG_IGN)
 			continue;
 		if (h == SIG_DFL) {
-			/* The disposition changed after sysd reported it. */
 			if (sig == 17 || sig == 18 || sig == 23 || sig == 28 ||
 			    (sig >= 19 && sig <= 22))
 				continue;
 			linux_exit(sig);
 		}
-		push_frame(f, sig, -1, 0 /* SI_USER */, 0, mask);
-		if (linux_have_sysd) {
-			/* Who sent it: si_pid, si_uid, si_status and si_code. */
-			uint64_t w[6] = { SYSD_SIGINFO, (uint64_t)sig, 0, 0, 0, 0 };
-			int64_t pid = linux_sysd_call(w);
-			struct lx_siginfo *si = (struct lx_siginfo *)SAVED(f, 2);
-			if (pid >= 0) {
-				si->code = (int32_t)w[2];
-				si->addr = (uint32_t)pid; /* si_pid; si_uid 0 */
-				memcpy(si->rest, &w[3], 4); /* si_status */
-			}
-		}
-		return;
+		return sig;
 	}
+	return 0;
+}
+
+/* Who sent sig: si_pid, si_uid, si_status and si_code, from sysd. */
+static void
+fill_siginfo(struct lx_siginfo *si, int sig)
+{
+	uint64_t w[6] = { SYSD_SIGINFO, (uint64_t)sig, 0, 0, 0, 0 };
+
+	if (!linux_have_sysd)
+		return;
+	int64_t pid = linux_sysd_call(w);
+	if (pid >= 0) {
+		si->code = (int32_t)w[2];
+		si->addr = (uint32_t)pid; /* si_pid; si_uid 0 */
+		memcpy(si->rest, &w[3], 4); /* si_status */
+	}
+}
+
+/*
+ * As a system call returns (f holds its result): runs the handler of the
+ * lowest pending signal not linux_sigblocked, restoring mask when it returns.
+ */
+void
+linux_deliver(struct exo_excframe *f, uint64_t mask)
+{
+	int sig = next_signal();
+
+	if (sig == 0)
+		return;
+	push_frame(f, sig, -1, 0 /* SI_USER */, 0, mask);
+	fill_siginfo((struct lx_siginfo *)SAVED(f, 2), sig);
+}
+
+/* Was c interrupted in the program's own code, not in the runtime? */
+static int
+in_program(const struct exo_context *c)
+{
+	return !(c->rip >= EXOS_RUNTIME_BASE && c->rip < EXOS_RUNTIME_BASE + (1UL << 30)) &&
+	    !(c->rsp >= EXOS_EXC_STACK_LO && c->rsp < EXOS_AUX_STACKS_END);
+}
+
+/*
+ * The start of a slice (the prologue upcall), with the context it
+ * interrupted: a program running its own code, which makes no system
+ * call that would bring it signals, gets them here.  sysd is asked only
+ * when its event word has moved since we last looked.
+ */
+static void
+linux_slice(struct exo_context *c)
+{
+	static uint64_t seen;
+
+	if (!linux_have_sysd || !in_program(c))
+		return;
+	uint64_t ev = *(const volatile uint64_t *)SYSD_EVENT_VA;
+	if (ev != seen) {
+		seen = ev;
+		linux_sysd(SYSD_GETPPID, 0, 0, 0, 0); /* brings what is pending */
+	}
+	int sig = next_signal();
+	if (sig == 0)
+		return;
+	uint64_t mask = linux_sigblocked;
+	push_frame_ctx(c, sig, mask);
+	fill_siginfo((struct lx_siginfo *)c->rsi, sig);
+}
+
+int
+linux_slice_upcalls(void)
+{
+	return exos_upcalls(linux_slice, NULL);
 }
 
 /* rt_sigreturn: called by the restorer, rsp at the ucontext. */
@@ -345,11 +470,27 @@ linux_sigreturn(struct exo_excframe *f)
 	f->rsp = g[RSP], f->rip = g[RIP];
 	f->rflags = (g[EFL] & 0x40dd5UL) | 0x202; /* user-settable flags only */
 	linux_sigblocked = uc->sigmask;
+	/*
+	 * The SSE state goes where the exception trampoline saved the
+	 * program's at this call's entry (EXOS_SYSCALL_FXSAVE), which it
+	 * restores on the way out; a reserved MXCSR bit would fault there.
+	 */
+	uint64_t fp = uc->fpregs;
+	if (fp && !(fp & 15) && !EXO_SELF->fpu_off && linux_uok(fp, FPSTATE_SIZE, 0)) {
+		uint8_t *area = EXOS_SYSCALL_FXSAVE(f);
+		memcpy(area, (const void *)fp, FPSTATE_SIZE);
+		*(uint32_t *)(area + FP_MXCSR) &= mxcsr_mask;
+	}
 }
 
 int
 linux_signals_init(void)
 {
+	static uint8_t probe[FPSTATE_SIZE] __attribute__((aligned(16)));
+	__asm__ volatile("fxsave64 %0" : "=m"(probe));
+	uint32_t m = *(uint32_t *)(probe + 28); /* MXCSR_MASK, 0: the default */
+	if (m)
+		mxcsr_mask = m;
 	static const int classes[] = { EXO_EXC_DE, EXO_EXC_DB, EXO_EXC_BP,
 		EXO_EXC_UD, EXO_EXC_GP, EXO_EXC_PF, EXO_EXC_MF, EXO_EXC_AC,
 		EXO_EXC_XM, EXO_EXC_SS };

@@ -9,6 +9,9 @@
  *                from its prologue, however it is next given the CPU
  *   exc          exceptions handled all the time while prologues resume
  *                the interrupted context
+ *   inhandler    no prologue while an exception handler runs (an exception
+ *                raised in the upcall would overwrite that handler's
+ *                stack), and prologues again once it has returned
  *   fpuoff       upcalls while the program has its FPU turned off (and a
  *                lazy-switching #NM handler that turns it on)
  *   epiexit      an epilogue that calls exit(5)
@@ -164,8 +167,9 @@ count_prologue(struct exo_context *c)
 /*
  * Breakpoints handled back to back while prologues resume us: each
  * handler returns into the program without the kernel, and the timer may
- * interrupt that return at any instruction; the prologue then resumes
- * the interrupted context with exos_ctx_resume.  Every slice is bound to
+ * interrupt that return at any instruction once it has left the
+ * exception stack; the prologue then resumes the interrupted context with
+ * exos_ctx_resume.  Every slice is bound to
  * us, so that every slice starts with our prologue (about 100 a second);
  * the race needs a few hundred to show, so this runs for four seconds.
  */
@@ -195,6 +199,14 @@ exc(void)
 			n++;
 		}
 		CHECK(bps == n);
+		/*
+		 * Time in our own code too: a slice that starts in the
+		 * handler gets no prologue, and under TCG the timer is
+		 * mostly noticed as a breakpoint enters the kernel.
+		 */
+		uint64_t t1 = time_ns();
+		while (time_ns() - t1 < 2000000ULL)
+			;
 	}
 	CHECK_EQ(exos_upcalls(NULL, NULL), 0);
 	CHECK_EQ(exos_exc_handle(EXO_EXC_BP, NULL), 0);
@@ -202,6 +214,65 @@ exc(void)
 		CHECK_EQ(exo_cap_delete(slices[i]), 0);
 	CHECK(bps == n);
 	CHECK(prologues >= 100);
+	return 0;
+}
+
+/* Every slice to us, so that each starts with our prologue. */
+static int
+take_slices(exo_slot_t *slices)
+{
+	int nsl = 0;
+
+	for (; nsl < EXO_NSLICES; nsl++) {
+		int64_t sl = slot_alloc();
+		CHECK(sl >= 0);
+		if (exo_slice_alloc((uint64_t)sl, EXO_SLICE_ANY, EXO_SLOT_SELF) < 0) {
+			slot_free((uint64_t)sl);
+			break;
+		}
+		slices[nsl] = (exo_slot_t)sl;
+	}
+	CHECK(nsl > 0);
+	return nsl;
+}
+
+static volatile uint64_t in_handler_prologues;
+
+/* A breakpoint handler that spins for 200 ms, about twenty slices. */
+static void
+slow_bp_handler(int cls, struct exo_excframe *f)
+{
+	(void)cls;
+	(void)f;
+	uint64_t p0 = prologues, t0 = time_ns();
+	while (time_ns() - t0 < 200000000ULL)
+		;
+	in_handler_prologues = prologues - p0;
+}
+
+static int
+in_handler(void)
+{
+	exo_slot_t slices[EXO_NSLICES];
+	int nsl = take_slices(slices);
+
+	CHECK_EQ(exos_exc_handle(EXO_EXC_BP, slow_bp_handler), 0);
+	CHECK_EQ(exos_upcalls(count_prologue, NULL), 0);
+	__asm__ volatile("int3");
+	uint64_t p0 = prologues, t0 = time_ns();
+	while (time_ns() - t0 < 200000000ULL)
+		;
+	uint64_t after = prologues - p0;
+	CHECK_EQ(exos_upcalls(NULL, NULL), 0);
+	CHECK_EQ(exos_exc_handle(EXO_EXC_BP, NULL), 0);
+	for (int i = 0; i < nsl; i++)
+		CHECK_EQ(exo_cap_delete(slices[i]), 0);
+	if (in_handler_prologues != 0 || after < 5) {
+		printf("h_upcall: %lu prologues inside a 200 ms handler (want 0), "
+		       "%lu in the 200 ms after (want some)\n",
+		    in_handler_prologues, after);
+		return 1;
+	}
 	return 0;
 }
 
@@ -321,6 +392,8 @@ main(int argc, char **argv)
 		return order();
 	if (strcmp(argv[1], "exc") == 0)
 		return exc();
+	if (strcmp(argv[1], "inhandler") == 0)
+		return in_handler();
 	if (strcmp(argv[1], "fpuoff") == 0)
 		return fpu_off();
 	if (strcmp(argv[1], "epiexit") == 0)

@@ -8,7 +8,8 @@
  * preempted at its deadline without harming the computation it
  * interrupted (also when the epilogue uses SSE registers), a program run
  * without its prologue after its epilogue yielded, exceptions handled
- * while prologues keep resuming the program, upcalls while the FPU is
+ * while prologues keep resuming the program, a prologue inside an
+ * exception handler (there must be none), upcalls while the FPU is
  * turned off, an epilogue that exits, a save area unmapped after
  * registration, and an unmapped upcall stack or entry point.
  */
@@ -187,6 +188,7 @@ main(int argc, char **argv)
 	bad |= run_mode("overrun", iters / 3, EXO_CAUSE_EXIT, 0);
 	bad |= run_mode("overrun_sse", iters / 3, EXO_CAUSE_EXIT, 0);
 	bad |= run_mode("exc", 1000, EXO_CAUSE_EXIT, 0);
+	bad |= run_mode("inhandler", 1000, EXO_CAUSE_EXIT, 0);
 	bad |= run_mode("order", 1000, EXO_CAUSE_EXIT, 0);
 	bad |= run_mode("fpuoff", 1000, EXO_CAUSE_EXIT, 0);
 	bad |= run_mode("epiexit", 1000, EXO_CAUSE_EXIT, 5);
