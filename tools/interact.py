@@ -9,8 +9,9 @@ Looks for a console that does not echo or edit a line (backspace, history),
 a ^C that does not reach the foreground program or leaves the shell waiting
 (also at a loop of the shell's own that makes no system call), a wrong
 status after it (130), a program that cannot read the terminal or see its
-end (^D), job control (^Z, jobs, fg) that loses the job, and a shell whose
-exit does not end the machine.
+end (^D), job control (^Z, jobs, fg) that loses the job, a background
+read that takes the shell's keys instead of stopping (SIGTTIN), and a shell
+whose exit does not end the machine.
 
 The screen is a small model of a terminal (tools/interact.py's Screen): it
 applies what the guest sends (carriage return, newline, backspace, and the
@@ -313,6 +314,28 @@ def run(results):
         report("fg", resumed and took is not None and took < 5,
                "the prompt came back before ^C: fg did not wait for the job"
                if not resumed else f"no prompt within {STEP_TIMEOUT}s of ^C")
+
+        # A background job that reads the terminal is stopped (SIGTTIN)
+        # instead of taking the keys meant for the shell; fg gives it the
+        # terminal, and it reads what is typed then.
+        n = console.prompts()
+        console.type("cat &\r")
+        after_prompt(console, n + 1)
+        console.wait_for(lambda s: False, 1.0)
+        n = console.prompts()
+        console.type("jobs\r")
+        after_prompt(console, n + 1)
+        out = lines_after(console.screen.text(), "jobs")
+        report("ttin", out is not None and len(out) >= 1 and "Stopped" in out[0]
+               and "cat" in out[0], f"jobs shows {out!r} for a background cat")
+        n = console.prompts()
+        console.type("fg\r")
+        console.wait_for(lambda s: False, 1.0)
+        console.type("read in front\r\x04")
+        after_prompt(console, n + 1)
+        out = lines_after(console.screen.text(), "fg")
+        report("ttin_fg", out is not None and out.count("read in front") == 2,
+               f"after fg, cat showed {out!r}")
 
         console.type("exit\r")
         report("exit", console.ended(STEP_TIMEOUT),

@@ -167,6 +167,7 @@ static struct {
 	struct lx_termios t;
 	uint16_t rows, cols;
 	int32_t fg;            /* the foreground process group */
+	int32_t sid;           /* the session it is the terminal of */
 	char line[TTY_BUF];    /* the line being edited (canonical mode) */
 	int linelen;
 	char ready[TTY_BUF];   /* what read may return, a ring */
@@ -314,11 +315,27 @@ tty_poll(void)
 			tty_input(buf[i]);
 }
 
+/*
+ * A read from a background process group of the terminal's session: as
+ * on Linux, the group gets SIGTTIN (which stops it, unless handled) and
+ * the read waits to be made again; if the process ignores SIGTTIN, EIO.
+ */
 static int64_t
-tty_read(uint8_t *dst, uint64_t n, uint32_t flags)
+tty_background(struct proc *p)
+{
+	if (p->ignored & (1UL << (LX_SIGTTIN - 1)))
+		return -LX_EIO;
+	proc_signal_group(p->pgid, LX_SIGTTIN);
+	return SYSD_BLOCK;
+}
+
+static int64_t
+tty_read(struct proc *p, uint8_t *dst, uint64_t n, uint32_t flags)
 {
 	uint64_t k = 0;
 
+	if (p->sid == tty.sid && tty.fg && p->pgid != tty.fg)
+		return tty_background(p);
 	tty_poll();
 	if (tty.rcount == 0) {
 		if (tty.eof && (tty.t.lflag & LX_ICANON)) {
@@ -350,6 +367,7 @@ tty_attach(struct proc *p)
 			return -LX_ENOMEM;
 	}
 	tty.fg = p->pgid;
+	tty.sid = p->sid;
 	return 0;
 }
 
@@ -660,7 +678,7 @@ file_read(struct proc *p, struct file *f, uint8_t *dst, uint64_t n,
 		random_fill(dst, n);
 		return (int64_t)n;
 	case F_TTY:
-		return tty_read(dst, n, f->flags);
+		return tty_read(p, dst, n, f->flags);
 	}
 	return -LX_EBADF;
 }
