@@ -176,11 +176,37 @@ def lines_after(text, command):
     return None
 
 
+def command(console, line):
+    """Types a command and waits for the next prompt; the lines it printed."""
+    n = console.prompts()
+    console.type(line + "\r")
+    after_prompt(console, n + 1)
+    return lines_after(console.screen.text(), line)
+
+
 def run(results):
     def report(name, ok, why=""):
         results.append(ok)
         print(f"ok console_{name}" if ok else f"FAIL console_{name}: {why}")
         sys.stdout.flush()
+
+    def interrupt(name, line, key, what, shows=None):
+        """Starts line, checks it still runs a second later, types key
+        (what it is, for the message) and checks the prompt is back within
+        5 s, showing the text shows if given."""
+        n = console.prompts()
+        console.type(line + "\r")
+        console.wait_for(lambda s: False, 1.0)
+        running = console.prompts() == n
+        console.type(key)
+        took = after_prompt(console, n + 1)
+        text = console.screen.text()
+        shown = shows is None or shows in text
+        report(name, running and took is not None and took < 5 and shown,
+               f"the prompt came back before {what}" if not running else
+               f"no prompt within {STEP_TIMEOUT}s of {what}" if took is None
+               else f"the prompt came back {took:.1f}s after {what}"
+               if took >= 5 else f"no {shows!r} after {what}: {text[-200:]!r}")
 
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
     console = Console([os.path.join(root, "tools", "qemu.sh"), "run"])
@@ -192,10 +218,7 @@ def run(results):
             return
         report("prompt", True)
 
-        n = console.prompts()
-        console.type("echo hello\r")
-        after_prompt(console, n + 1)
-        out = lines_after(console.screen.text(), "echo hello")
+        out = command(console, "echo hello")
         report("echo", out is not None and out[:1] == ["hello"],
                f"after the command the screen shows {out!r}")
 
@@ -254,78 +277,31 @@ def run(results):
                out[:2] == ["typed to cat", "typed to cat"],
                f"a line typed to cat and ^D: {out!r}")
 
-        n = console.prompts()
-        console.type("sleep 30\r")
-        console.wait_for(lambda s: False, 1.0)
-        interrupted = console.prompts() == n
-        console.type("\x03")
-        took = after_prompt(console, n + 1)
-        report("ctrl_c", interrupted and took is not None and took < 5,
-               "the prompt came back before ^C" if not interrupted else
-               f"no prompt within {STEP_TIMEOUT}s of ^C" if took is None else
-               f"the prompt came back {took:.1f}s after ^C")
-
-        n = console.prompts()
-        console.type("echo $?\r")
-        after_prompt(console, n + 1)
-        out = lines_after(console.screen.text(), "echo $?")
+        interrupt("ctrl_c", "sleep 30", "\x03", "^C")
+        out = command(console, "echo $?")
         report("status", out is not None and out[:1] == ["130"],
                f"$? after ^C shows {out[:1] if out else out!r}, not 130")
 
         # ^C at a loop of the shell's own, which makes no system call:
         # the shell's SIGINT handler must still run (at the next slice).
-        n = console.prompts()
-        console.type("while :; do :; done\r")
-        console.wait_for(lambda s: False, 1.0)
-        spinning = console.prompts() == n
-        console.type("\x03")
-        took = after_prompt(console, n + 1)
-        report("ctrl_c_busy", spinning and took is not None and took < 5,
-               "the prompt came back before ^C" if not spinning else
-               f"no prompt within {STEP_TIMEOUT}s of ^C at a busy loop"
-               if took is None else
-               f"the prompt came back {took:.1f}s after ^C")
+        interrupt("ctrl_c_busy", "while :; do :; done", "\x03",
+                  "^C at a busy loop")
 
         # Job control: ^Z stops the foreground job and gives the prompt
         # back; jobs lists it as stopped; fg brings it back to the
-        # foreground, where ^C ends it.
-        n = console.prompts()
-        console.type("sleep 30\r")
-        console.wait_for(lambda s: False, 1.0)
-        console.type("\x1a")
-        took = after_prompt(console, n + 1)
-        text = console.screen.text()
-        report("ctrl_z", took is not None and took < 5 and "Stopped" in text,
-               f"no prompt within {STEP_TIMEOUT}s of ^Z" if took is None else
-               f"^Z gave the prompt after {took:.1f}s, and no 'Stopped': "
-               f"{text[-200:]!r}")
-        n = console.prompts()
-        console.type("jobs\r")
-        after_prompt(console, n + 1)
-        out = lines_after(console.screen.text(), "jobs")
+        # foreground (it runs again, in front), where ^C ends it.
+        interrupt("ctrl_z", "sleep 30", "\x1a", "^Z", shows="Stopped")
+        out = command(console, "jobs")
         report("jobs", out is not None and len(out) >= 1 and "Stopped" in out[0]
                and "sleep 30" in out[0], f"jobs shows {out!r}")
-        n = console.prompts()
-        console.type("fg\r")
-        console.wait_for(lambda s: False, 1.0)
-        resumed = console.prompts() == n  # sleep runs again, in front
-        console.type("\x03")
-        took = after_prompt(console, n + 1)
-        report("fg", resumed and took is not None and took < 5,
-               "the prompt came back before ^C: fg did not wait for the job"
-               if not resumed else f"no prompt within {STEP_TIMEOUT}s of ^C")
+        interrupt("fg", "fg", "\x03", "^C after fg")
 
         # A background job that reads the terminal is stopped (SIGTTIN)
         # instead of taking the keys meant for the shell; fg gives it the
         # terminal, and it reads what is typed then.
-        n = console.prompts()
-        console.type("cat &\r")
-        after_prompt(console, n + 1)
+        command(console, "cat &")
         console.wait_for(lambda s: False, 1.0)
-        n = console.prompts()
-        console.type("jobs\r")
-        after_prompt(console, n + 1)
-        out = lines_after(console.screen.text(), "jobs")
+        out = command(console, "jobs")
         report("ttin", out is not None and len(out) >= 1 and "Stopped" in out[0]
                and "cat" in out[0], f"jobs shows {out!r} for a background cat")
         n = console.prompts()

@@ -35,11 +35,28 @@ put_str(const char *path, const char *s)
 	put(path, s, strlen(s));
 }
 
-/* Names of the entries of a directory, a batch at a time. */
+/*
+ * Names of the entries of a directory, a batch at a time; with gone set,
+ * only those of /proc's process directories whose process is gone.
+ */
 struct names {
 	char name[64][16];
 	int n;
+	int gone;
 };
+
+static int
+pid_gone(const char *name, size_t len)
+{
+	int32_t pid = 0;
+
+	if (name[0] < '1' || name[0] > '9')
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		pid = pid * 10 + (name[i] - '0');
+	struct proc *p = proc_by_pid(pid);
+	return p == NULL || p->state == P_FREE;
+}
 
 static int
 collect_name(void *arg, uint64_t ino, uint64_t next, unsigned type,
@@ -48,10 +65,10 @@ collect_name(void *arg, uint64_t ino, uint64_t next, unsigned type,
 	struct names *nm = arg;
 	(void)ino, (void)next, (void)type;
 
+	if (len == 0 || len >= 16 || name[0] == '.' || (nm->gone && !pid_gone(name, len)))
+		return 0;
 	if (nm->n == 64)
 		return 1; /* the rest next time */
-	if (len == 0 || len >= 16 || name[0] == '.')
-		return 0;
 	memcpy(nm->name[nm->n], name, len);
 	nm->name[nm->n][len] = 0;
 	nm->n++;
@@ -63,7 +80,7 @@ static void
 clear_dir(const char *path)
 {
 	struct fs_inode *dir;
-	struct names nm;
+	struct names nm = { .gone = 0 };
 	char sub[96];
 
 	if (fs_lookup(&fs, fs.root, path, 0, &dir) < 0)
@@ -114,7 +131,7 @@ write_fds(const struct proc *p)
 {
 	char path[64], sub[96], link[256], was[256];
 	struct fs_inode *dir;
-	struct names nm;
+	struct names nm = { .gone = 0 };
 	uint64_t cookie = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/fd", p->pid);
@@ -193,55 +210,26 @@ write_proc(const struct proc *p)
 	write_fds(p); /* a zombie's is empty */
 }
 
-/* Is this /proc entry a process that is gone? */
-struct stale {
-	char names[64][16];
-	int n;
-};
-
-static int
-collect_stale(void *arg, uint64_t ino, uint64_t next, unsigned type,
-    const char *name, size_t len)
-{
-	struct stale *st = arg;
-	(void)ino, (void)next, (void)type;
-
-	if (len == 0 || len >= 16 || name[0] < '1' || name[0] > '9')
-		return 0;
-	int32_t pid = 0;
-	for (size_t i = 0; i < len; i++)
-		pid = pid * 10 + (name[i] - '0');
-	struct proc *p = proc_by_pid(pid);
-	if (p && p->state != P_FREE)
-		return 0;
-	if (st->n == 64)
-		return 1; /* the rest next time */
-	memcpy(st->names[st->n], name, len);
-	st->names[st->n][len] = 0;
-	st->n++;
-	return 0;
-}
-
 static void
 remove_stale(void)
 {
 	static const char *files[] = { "stat", "status", "cmdline", "comm", "exe" };
-	struct stale st;
+	struct names st = { .gone = 1 };
 	char path[64];
 
 	do {
 		uint64_t cookie = 0;
 		st.n = 0;
-		fs_readdir(proc_dir, &cookie, collect_stale, &st);
+		fs_readdir(proc_dir, &cookie, collect_name, &st);
 		for (int i = 0; i < st.n; i++) {
 			for (int k = 0; k < 5; k++) {
-				snprintf(path, sizeof(path), "/proc/%s/%s", st.names[i], files[k]);
+				snprintf(path, sizeof(path), "/proc/%s/%s", st.name[i], files[k]);
 				fs_unlink(&fs, fs.root, path);
 			}
-			snprintf(path, sizeof(path), "/proc/%s/fd", st.names[i]);
+			snprintf(path, sizeof(path), "/proc/%s/fd", st.name[i]);
 			clear_dir(path);
 			fs_rmdir(&fs, fs.root, path);
-			snprintf(path, sizeof(path), "/proc/%s", st.names[i]);
+			snprintf(path, sizeof(path), "/proc/%s", st.name[i]);
 			fs_rmdir(&fs, fs.root, path);
 		}
 	} while (st.n == 64);

@@ -164,6 +164,25 @@ count_prologue(struct exo_context *c)
 	prologues++;
 }
 
+/* Every slice to us, so that each starts with our prologue. */
+static int
+take_slices(exo_slot_t *slices)
+{
+	int nsl = 0;
+
+	for (; nsl < EXO_NSLICES; nsl++) {
+		int64_t sl = slot_alloc();
+		CHECK(sl >= 0);
+		if (exo_slice_alloc((uint64_t)sl, EXO_SLICE_ANY, EXO_SLOT_SELF) < 0) {
+			slot_free((uint64_t)sl);
+			break;
+		}
+		slices[nsl] = (exo_slot_t)sl;
+	}
+	CHECK(nsl > 0);
+	return nsl;
+}
+
 /*
  * Breakpoints handled back to back while prologues resume us: each
  * handler returns into the program without the kernel, and the timer may
@@ -178,18 +197,8 @@ exc(void)
 {
 	uint64_t t0, n = 0;
 	exo_slot_t slices[EXO_NSLICES];
-	int nsl = 0;
+	int nsl = take_slices(slices);
 
-	for (; nsl < EXO_NSLICES; nsl++) {
-		int64_t sl = slot_alloc();
-		CHECK(sl >= 0);
-		if (exo_slice_alloc((uint64_t)sl, EXO_SLICE_ANY, EXO_SLOT_SELF) < 0) {
-			slot_free((uint64_t)sl);
-			break;
-		}
-		slices[nsl] = (exo_slot_t)sl;
-	}
-	CHECK(nsl > 0);
 	CHECK_EQ(exos_exc_handle(EXO_EXC_BP, bp_handler), 0);
 	CHECK_EQ(exos_upcalls(count_prologue, NULL), 0);
 	t0 = time_ns();
@@ -215,25 +224,6 @@ exc(void)
 	CHECK(bps == n);
 	CHECK(prologues >= 100);
 	return 0;
-}
-
-/* Every slice to us, so that each starts with our prologue. */
-static int
-take_slices(exo_slot_t *slices)
-{
-	int nsl = 0;
-
-	for (; nsl < EXO_NSLICES; nsl++) {
-		int64_t sl = slot_alloc();
-		CHECK(sl >= 0);
-		if (exo_slice_alloc((uint64_t)sl, EXO_SLICE_ANY, EXO_SLOT_SELF) < 0) {
-			slot_free((uint64_t)sl);
-			break;
-		}
-		slices[nsl] = (exo_slot_t)sl;
-	}
-	CHECK(nsl > 0);
-	return nsl;
 }
 
 static volatile uint64_t in_handler_prologues;
