@@ -117,7 +117,7 @@ $(B)/bin/%: $(B)/u/tests/guest/%.c.o $(B)/libos.a
 		-o $@ $(B)/u/libos/crt0.S.o $< $(B)/libos.a
 
 # Linux programs: one static binary each, for Linux and ExOS's Linux ABI.
-$(B)/linux/%: user/linux/%.c user/bench_ops.h
+$(B)/linux/%: user/linux/%.c user/bench_ops.h user/linux/ltest.h
 	@mkdir -p $(@D)
 	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
 

@@ -34,48 +34,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int nchecks, nfailed;
-
-static void
-check_(int ok, int line, const char *what)
-{
-	int e = errno;
-
-	nchecks++;
-	if (!ok) {
-		nfailed++;
-		if (e != 0)
-			printf("lfile: line %d: %s (errno %d: %s)\n", line, what,
-			    e, strerror(e));
-		else
-			printf("lfile: line %d: %s\n", line, what);
-	}
-	errno = e;
-}
-
-static void
-check_err_(long r, int e, int want, int line, const char *what)
-{
-	nchecks++;
-	if (r != -1 || e != want) {
-		nfailed++;
-		printf("lfile: line %d: %s = %ld (errno %d: %s), want -1 (%s)\n",
-		    line, what, r, e, strerror(e), strerror(want));
-	}
-}
-
-/* CHECK(cond): cond must hold.  CHECK_ERR(call, E): call fails with E. */
-#define CHECK(cond)                                                   \
-	do {                                                          \
-		errno = 0;                                            \
-		check_((cond) != 0, __LINE__, #cond);                 \
-	} while (0)
-#define CHECK_ERR(call, err)                                          \
-	do {                                                          \
-		errno = 0;                                            \
-		long r_ = (long)(call);                               \
-		check_err_(r_, errno, (err), __LINE__, #call);        \
-	} while (0)
+#define LTEST_NAME "lfile"
+#include "ltest.h"
 
 /* A file with exactly this content (mode 0644 before the umask). */
 static int
@@ -1060,9 +1020,5 @@ main(int argc, char **argv)
 
 	CHECK(chdir(start) == 0 || chdir("/") == 0);
 	CHECK(rmtree(dir) == 0);
-	if (nfailed)
-		printf("lfile: FAILED: %d of %d checks\n", nfailed, nchecks);
-	else
-		printf("lfile: all %d checks passed\n", nchecks);
-	return nfailed != 0;
+	return ltest_summary();
 }

@@ -38,30 +38,8 @@
 
 enum { LIMIT = 64 };
 
-static int nchecks, nfailed;
-
-static void
-check_(int ok, int line, const char *what)
-{
-	int e = errno;
-
-	nchecks++;
-	if (!ok) {
-		nfailed++;
-		if (e != 0)
-			printf("lforkbomb: line %d: %s (errno %d: %s)\n", line, what,
-			    e, strerror(e));
-		else
-			printf("lforkbomb: line %d: %s\n", line, what);
-	}
-	errno = e;
-}
-
-#define CHECK(cond)                                                   \
-	do {                                                          \
-		errno = 0;                                            \
-		check_((cond) != 0, __LINE__, #cond);                 \
-	} while (0)
+#define LTEST_NAME "lforkbomb"
+#include "ltest.h"
 
 static uint64_t
 now_ms(void)

@@ -38,59 +38,11 @@
 
 extern char **environ;
 
-static int nchecks, nfailed;
+#define LTEST_NAME "lproc"
+#include "ltest.h"
+
 static const char *self;
 static char dir[PATH_MAX];
-
-static void
-check_(int ok, int line, const char *what)
-{
-	int e = errno;
-
-	nchecks++;
-	if (!ok) {
-		nfailed++;
-		if (e != 0)
-			printf("lproc: line %d: %s (errno %d: %s)\n", line, what,
-			    e, strerror(e));
-		else
-			printf("lproc: line %d: %s\n", line, what);
-	}
-	errno = e;
-}
-
-static void
-check_err_(long r, int e, int want, int line, const char *what)
-{
-	nchecks++;
-	if (r != -1 || e != want) {
-		nfailed++;
-		printf("lproc: line %d: %s = %ld (errno %d: %s), want -1 (%s)\n",
-		    line, what, r, e, strerror(e), strerror(want));
-	}
-}
-
-/* CHECK(cond): cond must hold.  CHECK_ERR(call, E): call fails with E. */
-#define CHECK(cond)                                                   \
-	do {                                                          \
-		errno = 0;                                            \
-		check_((cond) != 0, __LINE__, #cond);                 \
-	} while (0)
-/* NEED(cond): a check the rest of the section needs; returns if it fails. */
-#define NEED(cond)                                                    \
-	do {                                                          \
-		errno = 0;                                            \
-		int ok_ = (cond) != 0;                                \
-		check_(ok_, __LINE__, #cond);                         \
-		if (!ok_)                                             \
-			return;                                       \
-	} while (0)
-#define CHECK_ERR(call, err)                                          \
-	do {                                                          \
-		errno = 0;                                            \
-		long r_ = (long)(call);                               \
-		check_err_(r_, errno, (err), __LINE__, #call);        \
-	} while (0)
 
 static void
 sleep_ms(int ms)
@@ -955,9 +907,5 @@ main(int argc, char **argv)
 		}
 		CHECK(rmdir(dir) == 0);
 	}
-	if (nfailed)
-		printf("lproc: FAILED: %d of %d checks\n", nfailed, nchecks);
-	else
-		printf("lproc: all %d checks passed\n", nchecks);
-	return nfailed != 0;
+	return ltest_summary();
 }
