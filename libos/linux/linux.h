@@ -32,8 +32,10 @@ extern uint64_t linux_stack_ok;
 
 /* Which slot holds the page at each address (pagemap.c). */
 int pagemap_init(void);
+int pagemap_adopt(void);
 int pagemap_set(uint64_t va, exo_slot_t slot);
 int64_t pagemap_get(uint64_t va);
+int64_t pagemap_peek(uint64_t va);
 void pagemap_del(uint64_t va);
 void pagemap_release(uint64_t va);
 int pagemap_walk(int (*fn)(uint64_t va, uint64_t pte, void *arg), void *arg);
@@ -68,6 +70,7 @@ linux_signal_deliverable(void)
 }
 int linux_signal_restarts(void);
 int linux_slice_upcalls(void);
+void linux_slice_reregister(void);
 void linux_deliver(struct exo_excframe *f, uint64_t mask);
 struct lx_stack;
 int64_t linux_sigaltstack(const struct lx_stack *ss, struct lx_stack *old);

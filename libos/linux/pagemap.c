@@ -22,6 +22,7 @@
 static uint64_t *table;
 static uint64_t cap, used, gone; /* entries; live; removed */
 static int half;                 /* which half of the region table is in */
+static int adopted = 1;          /* the spawner's pages are in (pagemap_init) */
 
 static uint64_t
 hash(uint64_t vpn)
@@ -130,6 +131,19 @@ pagemap_set(uint64_t va, exo_slot_t slot)
 int64_t
 pagemap_get(uint64_t va)
 {
+	if (!adopted && pagemap_adopt() < 0)
+		return -1;
+	return pagemap_peek(va);
+}
+
+/*
+ * The same without looking up the spawner's pages first: right for pages
+ * the runtime bound itself (demand-zero ones), and it allocates nothing,
+ * which revocation, answered when memory is short, needs.
+ */
+int64_t
+pagemap_peek(uint64_t va)
+{
 	uint64_t vpn = va >> EXO_PGSHIFT;
 
 	if (cap == 0)
@@ -142,6 +156,8 @@ pagemap_get(uint64_t va)
 	}
 }
 
+/* (A spawner's page not looked up yet needs no removal: once gone from
+ * the page table, pagemap_adopt does not find it.) */
 void
 pagemap_del(uint64_t va)
 {
@@ -222,6 +238,8 @@ match(uint64_t va, uint64_t pte, void *arg)
 
 	if (va >= PAGEMAP_VA && va < PAGEMAP_VA + PAGEMAP_SIZE)
 		return 0; /* our own tables */
+	if (pagemap_peek(va) >= 0)
+		return 0; /* bound since we started: that entry is newer */
 	for (uint64_t i = hash(ppn) & (b->cap - 1); b->t[i] != EMPTY;
 	     i = (i + 1) & (b->cap - 1))
 		if (b->t[i] >> SLOTBITS == ppn)
@@ -230,23 +248,45 @@ match(uint64_t va, uint64_t pte, void *arg)
 }
 
 /*
- * At start: the pages the spawner gave us come with capabilities from
- * EXOS_PAGE_SLOT0 on, in no particular order of address.  A temporary
- * table by page number, then one walk of our page table, matches each to
- * the address it is mapped at.
+ * At start, only the table: most programs run from exec never fork,
+ * unmap or fault a copy, so the spawner's pages are looked up when the
+ * map is first read (pagemap_adopt).
  */
 int
 pagemap_init(void)
+{
+	if (grow() < 0)
+		return -1;
+	adopted = exos_npages == 0;
+	return 0;
+}
+
+/*
+ * The pages the spawner gave us come with capabilities from
+ * EXOS_PAGE_SLOT0 on, in no particular order of address.  A temporary
+ * table by page number, then one walk of our page table, matches each to
+ * the address it is mapped at (unless something newer is bound there).
+ * Called before any reading of the map, and before a walk that binds
+ * pages (fork) so that the temporary table is gone by then.
+ */
+int
+pagemap_adopt(void)
 {
 	uint64_t n = exos_npages, tcap = 4096;
 	int64_t ts;
 	int r;
 
-	if (grow() < 0)
-		return -1;
+	if (adopted)
+		return 0;
+	adopted = 1;
+	/* Room for them all now: the table must not move into the other
+	 * half of the region, where the temporary one goes. */
+	while ((used + gone + n + 1) * 2 > cap)
+		if (grow() < 0)
+			return -1;
 	while (tcap < 2 * n)
 		tcap *= 2;
-	uint64_t tva = PAGEMAP_VA; /* the half grow() did not take */
+	uint64_t tva = PAGEMAP_VA + (uint64_t)(1 - half) * (PAGEMAP_SIZE / 2);
 	if ((ts = table_pages(tva, tcap)) < 0)
 		return -1;
 	struct bypage b = { (uint64_t *)tva, tcap };

@@ -233,7 +233,7 @@ linux_fork(struct exo_excframe *f)
 	c.id = (exo_envid_t)w[1];
 	fork_pid = pid;
 	linux_stack_ok = 0; /* our pages are copy-on-write now, the child's too */
-	if ((err = bind_all(&c)) < 0 || start_stack(&c) < 0 ||
+	if (pagemap_adopt() < 0 || (err = bind_all(&c)) < 0 || start_stack(&c) < 0 ||
 	    exo_cap_copy(EXO_SLOT_CONSOLE, c.env, EXO_SLOT_CONSOLE,
 		EXO_R_READ | EXO_R_WRITE | EXO_R_GRANT) < 0 ||
 	    exo_env_start(c.env, (uint64_t)fork_child,

@@ -30,7 +30,7 @@ pick_clean(uint64_t va, uint64_t pte, void *arg)
 	if (p->n == p->want)
 		return -1; /* enough: stop the walk */
 	if ((pte & (EXO_PTE_D | EXO_PTE_SOFT_MASK)) || !vmr_covers(va, &perm) ||
-	    pagemap_get(va) < 0)
+	    pagemap_peek(va) < 0) /* demand-zero pages are ours, in the map */
 		return 0;
 	p->va[p->n] = va;
 	p->ppn[p->n] = (pte & EXO_PTE_ADDR) >> EXO_PGSHIFT;
@@ -53,7 +53,7 @@ give_clean(uint64_t want)
 			break;
 		for (uint64_t i = 0; i < p.n; i++) {
 			/* page_return removed our capability: the slot is free. */
-			slot_free((uint64_t)pagemap_get(p.va[i]));
+			slot_free((uint64_t)pagemap_peek(p.va[i]));
 			pagemap_del(p.va[i]);
 		}
 		linux_stack_ok = 0;

@@ -11,10 +11,10 @@
  * which reports those the program handles in its next reply; they are
  * delivered the same way when the system call returns (linux_deliver).
  * A program that makes no system calls gets them at the start of its next
- * slice: the kernel's prologue upcall hands the runtime the interrupted
- * context, and if that was the program's own code (not the runtime's),
- * the runtime asks sysd what is pending and delivers it there
- * (linux_slice).  The frame holds the SSE state (fxsave), which
+ * slice: the kernel's prologue upcall (registered once the program
+ * installs a handler) hands the runtime the interrupted context, and if
+ * that was the program's own code (not the runtime's), the runtime asks
+ * sysd what is pending and delivers it there (linux_slice).  The frame holds the SSE state (fxsave), which
  * rt_sigreturn puts back: the runtime itself never touches those
  * registers (it is built with -mgeneral-regs-only).  Not yet: AVX state
  * beyond fxsave's, the callee-saved registers in the ucontext of a signal
@@ -158,6 +158,10 @@ linux_sigaction(int sig, const struct lx_sigaction *act, struct lx_sigaction *ol
 			linux_sysd(SYSD_SIGDISP, (uint64_t)sig, disp_of(act->handler), 0, 0);
 		if (act->handler == SIG_IGN)
 			linux_pending &= ~(1UL << (sig - 1));
+		/* Only a program with a handler needs the slice's prologue. */
+		if (act->handler != SIG_DFL && act->handler != SIG_IGN &&
+		    linux_slice_upcalls() < 0)
+			return -12; /* ENOMEM: no upcall stack */
 	}
 	return 0;
 }
@@ -451,10 +455,29 @@ linux_slice(struct exo_context *c)
 	fill_siginfo((struct lx_siginfo *)c->rsi, sig);
 }
 
+/*
+ * Registers the prologue (once a handler is installed; again in a forked
+ * child, whose kernel registration starts empty).
+ */
+static int slice_on;
+
 int
 linux_slice_upcalls(void)
 {
-	return exos_upcalls(linux_slice, NULL);
+	if (slice_on)
+		return 0;
+	int r = exos_upcalls(linux_slice, NULL);
+	slice_on = r == 0;
+	return r;
+}
+
+void
+linux_slice_reregister(void)
+{
+	if (slice_on) {
+		slice_on = 0;
+		linux_slice_upcalls();
+	}
 }
 
 /* rt_sigreturn: called by the restorer, rsp at the ucontext. */

@@ -891,7 +891,7 @@ linux_reregister(void)
 	for (int cls = 0; cls < EXO_NEXC; cls++)
 		if (exos_exc_handlers[cls])
 			exos_exc_handle(cls, exos_exc_handlers[cls]);
-	linux_slice_upcalls();
+	linux_slice_reregister();
 }
 
 int
@@ -900,8 +900,6 @@ linux_init(uint64_t brk, uint64_t stack_lo)
 	brk_start = brk_cur = brk_mapped = brk;
 	if (pagemap_init() < 0 || linux_signals_init() < 0 ||
 	    linux_revoke_init() < 0 || linux_sysd_init() < 0)
-		return -1;
-	if (linux_slice_upcalls() < 0)
 		return -1;
 	/* The stack grows down, demand-zero, to Linux's usual 8 MiB. */
 	if (stack_lo && vmr_add(stack_lo - LINUX_STACK_GROW, stack_lo, EXO_PERM_W) < 0)
