@@ -176,10 +176,16 @@ def lines_after(text, command):
     return None
 
 
-def command(console, line):
-    """Types a command and waits for the next prompt; the lines it printed."""
+def command(console, line, keys=None, then=None):
+    """Types a command (as keys, if the keys edit it into line), and a
+    second later what it reads (then), and waits for the next prompt; the
+    lines it printed.  (Typing ahead of a command races the shell's line
+    editor, which reads in raw mode until it runs it, on Linux too.)"""
     n = console.prompts()
-    console.type(line + "\r")
+    console.type((line if keys is None else keys) + "\r")
+    if then is not None:
+        console.wait_for(lambda s: False, 1.0)
+        console.type(then)
     after_prompt(console, n + 1)
     return lines_after(console.screen.text(), line)
 
@@ -222,18 +228,12 @@ def run(results):
         report("echo", out is not None and out[:1] == ["hello"],
                f"after the command the screen shows {out!r}")
 
-        n = console.prompts()
-        console.type("echo abcX\x7f\x7fd\r")
-        after_prompt(console, n + 1)
-        out = lines_after(console.screen.text(), "echo abd")
+        out = command(console, "echo abd", keys="echo abcX\x7f\x7fd")
         report("backspace", out is not None and out[:1] == ["abd"],
                "the edited line 'echo abd' and its output 'abd' are not on "
                f"the screen: {console.screen.text()[-200:]!r}")
 
-        n = console.prompts()
-        console.type("\x1b[A\r")
-        after_prompt(console, n + 1)
-        out = lines_after(console.screen.text(), "echo abd")
+        out = command(console, "echo abd", keys="\x1b[A")
         report("history", out is not None and out[:1] == ["abd"],
                "the up arrow did not bring back 'echo abd': "
                f"{console.screen.text()[-200:]!r}")
@@ -264,15 +264,7 @@ def run(results):
         report("pipelines", not bad,
                f"{len(bad)} of 20 pipelines showed {bad[0]!r}" if bad else "")
 
-        n = console.prompts()
-        # Typing ahead of cat races the shell's line editor, which reads
-        # in raw mode until it runs the command (so on Linux too): give
-        # cat a moment to start, as a person would.
-        console.type("cat\r")
-        console.wait_for(lambda s: False, 0.5)
-        console.type("typed to cat\r\x04")
-        after_prompt(console, n + 1)
-        out = lines_after(console.screen.text(), "cat")
+        out = command(console, "cat", then="typed to cat\r\x04")
         report("read_tty", out is not None and
                out[:2] == ["typed to cat", "typed to cat"],
                f"a line typed to cat and ^D: {out!r}")
@@ -304,12 +296,7 @@ def run(results):
         out = command(console, "jobs")
         report("ttin", out is not None and len(out) >= 1 and "Stopped" in out[0]
                and "cat" in out[0], f"jobs shows {out!r} for a background cat")
-        n = console.prompts()
-        console.type("fg\r")
-        console.wait_for(lambda s: False, 1.0)
-        console.type("read in front\r\x04")
-        after_prompt(console, n + 1)
-        out = lines_after(console.screen.text(), "fg")
+        out = command(console, "fg", then="read in front\r\x04")
         report("ttin_fg", out is not None and out.count("read in front") == 2,
                f"after fg, cat showed {out!r}")
 

@@ -74,24 +74,17 @@ boot() {
 	done > "$6"
 }
 
-# The firmware's share: a do-nothing kernel of each format, loaded with
-# the same initrd, prints the counter at its entry.
-firmware() { # MODE SYS RUN
-	case $2 in
-	exo) boot "$1" "$2" "$B/shbench/fwnull-multiboot.bin" "$exo_initrd" "" \
-		"$w/log/fw-$2-$1-$3.log" ;;
-	linux) boot "$1" "$2" "$B/shbench/fwnull-bzimage.bin" "$linux_initrd" "" \
-		"$w/log/fw-$2-$1-$3.log" ;;
+# One boot of SYS in MODE (run RUN): KIND fw is the firmware's share, a
+# do-nothing kernel of SYS's format loaded with the same initrd that
+# prints the counter at its entry; KIND sh is the system and the script.
+run_one() { # KIND MODE SYS RUN
+	case $1-$3 in
+	fw-exo) set -- "$@" "$B/shbench/fwnull-multiboot.bin" "$exo_initrd" "" ;;
+	fw-linux) set -- "$@" "$B/shbench/fwnull-bzimage.bin" "$linux_initrd" "" ;;
+	sh-exo) set -- "$@" "$exo_kernel" "$exo_initrd" "$exo_cmdline" ;;
+	sh-linux) set -- "$@" "$linux_kernel" "$linux_initrd" "$linux_cmdline" ;;
 	esac
-}
-
-bench() { # MODE SYS RUN
-	case $2 in
-	exo) boot "$1" "$2" "$exo_kernel" "$exo_initrd" "$exo_cmdline" \
-		"$w/log/sh-$2-$1-$3.log" ;;
-	linux) boot "$1" "$2" "$linux_kernel" "$linux_initrd" "$linux_cmdline" \
-		"$w/log/sh-$2-$1-$3.log" ;;
-	esac
+	boot "$2" "$3" "$5" "$6" "$7" "$w/log/$1-$3-$2-$4.log"
 }
 
 t_start=$(date +%s)
@@ -100,12 +93,12 @@ for mode in $MODES; do
 	while [ $r -le "$RUNS" ]; do
 		for sys in exo linux; do
 			echo "== $mode, run $r of $RUNS: $sys" >&2
-			bench "$mode" $sys $r
+			run_one sh "$mode" $sys $r
 		done
 		for sys in exo linux; do
 			# The firmware under icount runs the same every time.
 			if [ "$mode" = tcg ] || [ $r = 1 ]; then
-				firmware "$mode" $sys $r
+				run_one fw "$mode" $sys $r
 			fi
 		done
 		r=$((r + 1))

@@ -284,7 +284,7 @@ linux_openat(int64_t dirfd, const char *path, uint64_t flags, uint64_t mode)
 	return call_wait(req, w);
 }
 
-#define STAT_SIZE 144
+#define STAT_SIZE sizeof(struct lx_stat)
 
 int64_t
 linux_fstatat(int64_t dirfd, const char *path, void *st, uint64_t flags)
@@ -297,15 +297,6 @@ linux_fstatat(int64_t dirfd, const char *path, void *st, uint64_t flags)
 		memcpy(st, WIN, STAT_SIZE);
 	return r;
 }
-
-struct lx_stat {
-	uint64_t dev, ino, nlink;
-	uint32_t mode, uid, gid, pad0;
-	uint64_t rdev;
-	int64_t size, blksize, blocks;
-	uint64_t atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
-	int64_t unused[3];
-};
 
 struct lx_statx_ts {
 	int64_t sec;

@@ -500,9 +500,13 @@ linux_sigreturn(struct exo_excframe *f)
 	 */
 	uint64_t fp = uc->fpregs;
 	if (fp && !(fp & 15) && !EXO_SELF->fpu_off && linux_uok(fp, FPSTATE_SIZE, 0)) {
-		uint8_t *area = EXOS_SYSCALL_FXSAVE(f);
-		memcpy(area, (const void *)fp, FPSTATE_SIZE);
-		*(uint32_t *)(area + FP_MXCSR) &= mxcsr_mask;
+		if (*(const uint32_t *)(fp + FP_MXCSR) & ~mxcsr_mask) {
+			/* As Linux: a state that cannot be restored kills. */
+			printf("exos: rt_sigreturn with a reserved MXCSR bit set: "
+			       "terminated\n");
+			linux_exit(11);
+		}
+		memcpy(EXOS_SYSCALL_FXSAVE(f), (const void *)fp, FPSTATE_SIZE);
 	}
 }
 

@@ -861,10 +861,9 @@ on_syscall(int cls, struct exo_excframe *f)
 		ret = (r[-1] & 0x100) ? -ENOSYS : linux_fork(f);
 		if (ret > 0 && (r[-1] & 0x100000) && linux_uok(r[-3], 4, 1))
 			*(int32_t *)r[-3] = (int32_t)ret; /* PARENT_SETTID */
-	} else if (nr == 130) {
-		ret = sys_sigsuspend((const uint64_t *)r[-1], &mask);
-	} else if (nr == 34) {
-		ret = sys_sigsuspend(NULL, &mask);
+	} else if (nr == 130 || nr == 34) {
+		/* The handler returns to the mask from before the call. */
+		ret = sys_sigsuspend(nr == 130 ? (const uint64_t *)r[-1] : NULL, &mask);
 	} else if (nr == 59 || nr == 322) {
 		const char *path = (const char *)(nr == 59 ? r[-1] : r[-2]);
 		char *const *argv = (char *const *)(nr == 59 ? r[-2] : r[-3]);
@@ -872,6 +871,9 @@ on_syscall(int cls, struct exo_excframe *f)
 		ret = linux_have_sysd ? linux_execve(path, argv, envp, mask) : -ENOSYS;
 	} else {
 		ret = dispatch(nr, r[-1], r[-2], r[-3], r[-6], r[-4], r[-5]);
+		/* ... and after any other, to the mask as the call left it
+		 * (rt_sigprocmask that unblocks a pending signal). */
+		mask = linux_blocked();
 	}
 	f->rax = (uint64_t)ret;
 	if (linux_signal_deliverable()) {

@@ -74,15 +74,6 @@ base_of(struct proc *p, int64_t dirfd, const char *path, int *err)
 	return dir;
 }
 
-struct lx_stat {
-	uint64_t dev, ino, nlink;
-	uint32_t mode, uid, gid, pad0;
-	uint64_t rdev;
-	int64_t size, blksize, blocks;
-	uint64_t atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
-	int64_t unused[3];
-};
-
 static void
 stat_out(struct proc *p, const struct fs_stat *st)
 {

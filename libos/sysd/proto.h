@@ -19,6 +19,8 @@
 #ifndef SYSD_PROTO_H
 #define SYSD_PROTO_H
 
+#include <stdint.h>
+
 #define SYSD_SLOT 4 /* a process's capability (EXO_R_CALL) for sysd */
 #define SYSD_WIN_VA 0x00007b8000000000UL
 #define SYSD_WIN_PAGES 16
@@ -39,6 +41,18 @@
 #define SYSD_BLOCK (-512)
 /* sysd was busy with its own work: yield to it and ask again (any call). */
 #define SYSD_BUSY (-513)
+
+/* What SYSD_FSTATAT and SYSD_FSTAT leave in the window: Linux's x86-64
+ * struct stat, which the runtime hands the program as it is. */
+struct lx_stat {
+	uint64_t dev, ino, nlink;
+	uint32_t mode, uid, gid, pad0;
+	uint64_t rdev;
+	int64_t size, blksize, blocks;
+	uint64_t atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
+	int64_t unused[3];
+};
+_Static_assert(sizeof(struct lx_stat) == 144, "Linux's struct stat");
 
 enum sysd_op {
 	SYSD_HELLO = 1, /* -> pid, ppid */

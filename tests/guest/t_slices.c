@@ -15,16 +15,6 @@ bit(uint64_t i)
 	return (int)(EXO_SELF->slices[i / 64] >> (i % 64) & 1);
 }
 
-static int
-free_slices(void)
-{
-	int n = 0;
-
-	for (int i = 0; i < EXO_NSLICES; i++)
-		n += EXO_INFO->slice_env[i] == 0;
-	return n;
-}
-
 int
 main(int argc, char **argv)
 {

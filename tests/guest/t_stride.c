@@ -39,16 +39,6 @@ static struct child ch[N];
 static exo_slot_t page[N];
 static struct spin_count_page *shared[N];
 
-static int
-free_slices(void)
-{
-	int n = 0;
-
-	for (int i = 0; i < EXO_NSLICES; i++)
-		n += EXO_INFO->slice_env[i] == 0;
-	return n;
-}
-
 /* Starts client i with its page at TEST_VA + i pages; waits until it counts. */
 static void
 start_client(int i)

@@ -23,6 +23,17 @@
 #define KADDR_PHYSMAP 0xffff800000000000UL
 #define KADDR_KERNBASE 0xffffffff80000000UL
 
+/* Slices of the time-slice vector that nobody holds. */
+static inline int
+free_slices(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < EXO_NSLICES; i++)
+		n += EXO_INFO->slice_env[i] == 0;
+	return n;
+}
+
 /* Reads a decimal or 0x-prefixed hexadecimal number, optionally negative. */
 static inline int64_t
 parse_num(const char *s)

@@ -27,6 +27,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <ucontext.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -343,15 +344,19 @@ on_usr2(int sig)
 	got_usr2++;
 }
 
-static void
-catch(int sig, void (*fn)(int), int flags)
+/* Installs fn for sig: an sa_sigaction if flags has SA_SIGINFO. */
+static int
+catch(int sig, void *fn, int flags)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = fn;
+	if (flags & SA_SIGINFO)
+		sa.sa_sigaction = (void (*)(int, siginfo_t *, void *))fn;
+	else
+		sa.sa_handler = (void (*)(int))fn;
 	sa.sa_flags = flags;
 	sigemptyset(&sa.sa_mask);
-	sigaction(sig, &sa, NULL);
+	return sigaction(sig, &sa, NULL);
 }
 
 /* Deaths by signal; handlers run for signals from another process. */
@@ -491,6 +496,9 @@ test_signals(void)
 	CHECK(sigpending(&pend) == 0 && sigismember(&pend, SIGUSR2));
 	CHECK(sigprocmask(SIG_UNBLOCK, &set, NULL) == 0);
 	CHECK(got_usr2 == 1);
+	/* After the handler, the mask is the one the unblock left. */
+	sigset_t now;
+	CHECK(sigprocmask(SIG_BLOCK, NULL, &now) == 0 && !sigismember(&now, SIGUSR2));
 	CHECK(sigpending(&pend) == 0 && !sigismember(&pend, SIGUSR2));
 	signal(SIGUSR2, SIG_DFL);
 }
@@ -527,6 +535,39 @@ busy_child(void)
 			return 4;
 	__asm__ volatile("movq %%xmm9, %0; movq %%xmm10, %1" : "=r"(x), "=r"(y));
 	return x == a && y == b ? 0 : 3;
+}
+
+/* A handler that asks rt_sigreturn for an MXCSR with reserved bits set. */
+static void
+on_usr2_mxcsr(int sig, siginfo_t *si, void *uc)
+{
+	ucontext_t *u = uc;
+
+	(void)sig;
+	(void)si;
+	if (u->uc_mcontext.fpregs)
+		u->uc_mcontext.fpregs->mxcsr = 0xffffffffu;
+}
+
+/*
+ * rt_sigreturn takes the SSE state from the frame, which the handler may
+ * have written anything into: an MXCSR with reserved bits set cannot be
+ * restored, and as on Linux the process dies of SIGSEGV (it must not
+ * fault inside the library OS, nor go on with a state it did not ask for).
+ */
+static void
+test_sigreturn_mxcsr(void)
+{
+	int st = 0;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		catch(SIGUSR2, on_usr2_mxcsr, SA_SIGINFO);
+		raise(SIGUSR2);
+		_exit(0);
+	}
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
 }
 
 static void
@@ -572,11 +613,7 @@ on_chld(int sig, siginfo_t *si, void *uc)
 static void
 test_wait(void)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = on_chld;
-	sa.sa_flags = SA_SIGINFO | SA_RESTART;
-	CHECK(sigaction(SIGCHLD, &sa, NULL) == 0);
+	CHECK(catch(SIGCHLD, on_chld, SA_SIGINFO | SA_RESTART) == 0);
 	for (int i = 0; i < 2; i++) {
 		chld_count = 0;
 		pid_t pid = fork();
@@ -893,6 +930,7 @@ main(int argc, char **argv)
 		test_exec_files();
 	test_signals();
 	test_busy_signal();
+	test_sigreturn_mxcsr();
 	test_wait();
 	test_groups();
 	test_many();
